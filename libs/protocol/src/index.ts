@@ -1,0 +1,4 @@
+export * from './wire';
+export * from './core';
+export * from './testing';
+export * from './node';
