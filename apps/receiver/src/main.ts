@@ -1,19 +1,14 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
-
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app/app.module';
 
-async function bootstrap() {
+async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(`🚀 Application is running on: http://localhost:${port}/${globalPrefix}`);
+  app.enableShutdownHooks();
+  const host = process.env['UDPIX_HTTP_HOST'] ?? '0.0.0.0';
+  const port = Number(process.env['UDPIX_HTTP_PORT'] ?? 3001);
+  await app.listen(port, host);
+  Logger.log(`receiver listening on http://${host}:${port}`, 'Bootstrap');
 }
 
-bootstrap();
+void bootstrap();
