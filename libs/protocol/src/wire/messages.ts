@@ -28,6 +28,8 @@ export const MAX_CONTENT_TYPE_BYTES = 127;
 export const MAX_REASON_TEXT_BYTES = 200;
 /** Largest opaque result an OFFER's receiver may return in COMPLETE. */
 export const MAX_RESULT_BYTES = 256;
+/** Shortest shared key accepted for authenticated mode (128 bits). */
+export const MIN_KEY_BYTES = 16;
 
 export enum MessageType {
   OFFER = 1,
@@ -206,7 +208,13 @@ export type DecodeResult =
   | { ok: false; error: DecodeErrorCode; detail: string };
 
 export type EncodeResult =
-  | { ok: true; datagram: Datagram; length: number }
+  | {
+      ok: true;
+      datagram: Datagram;
+      length: number;
+      /** NACK only: how many of the given ranges fit (a prefix); fewer than given means Flags.TRUNCATED was set. */
+      rangesEncoded?: number;
+    }
   | { ok: false; error: 'TOO_LARGE' | 'MALFORMED'; detail: string };
 
 /** What both ends agree on outside the wire: datagram size and the optional shared key. */
