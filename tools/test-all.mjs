@@ -12,7 +12,7 @@ const resultsDir = join(root, 'tmp', 'test-results');
 rmSync(resultsDir, { recursive: true, force: true });
 
 const env = { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NX_TUI: 'false' };
-const targets = process.argv.slice(2).length ? process.argv.slice(2) : ['lint', 'test', 'build'];
+const targets = process.argv.slice(2).length ? process.argv.slice(2) : ['lint', 'test', 'build', 'typecheck'];
 const run = spawnSync(
   'npx',
   ['nx', 'run-many', '-t', ...targets, '--skip-nx-cache', '--outputStyle=stream', '--parallel=2'],
