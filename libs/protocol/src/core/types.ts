@@ -3,6 +3,10 @@
  * SimNetwork) feeds in and polls out. Time is always an argument in
  * milliseconds (fractions allowed); nothing in core reads a clock, a socket or
  * a random source of its own.
+ *
+ * In authenticated mode `now` must be wall-clock time (epoch ms): it becomes
+ * the OFFER's createdAt and is checked against the replay window. Otherwise
+ * any monotonic millisecond clock will do.
  */
 import type { ChunkRange, Datagram, DecodeErrorCode, Reason, TransferId, WireOptions } from '../wire/messages';
 
@@ -133,6 +137,8 @@ export interface SenderConfig {
   maxTransmissionsPerChunk: number;
   /** Outgoing transfers in flight at once. */
   maxTransfers: number;
+  /** Cap on the OFFER retry interval and on the tail-probe backoff, ms. */
+  maxBackoffMs: number;
 }
 
 /** Receiver-side knobs. */
@@ -167,6 +173,10 @@ export interface ReceiverConfig {
   autoCommit: boolean;
   /** Longest time the application may take between `verified` and commit/fail, ms. */
   commitTimeoutMs: number;
+  /** RTT assumed before the first sample (reorder tolerance, re-NACK interval), ms. */
+  initialRttMs: number;
+  /** Floor of the interval after which a still-missing range is NACKed again, ms. */
+  minNackIntervalMs: number;
 }
 
 export interface EndpointConfig {
@@ -175,6 +185,22 @@ export interface EndpointConfig {
   receiver: ReceiverConfig;
   /** Minimum interval between `progress` events of one transfer, ms. */
   progressIntervalMs: number;
+  /**
+   * Endpoint-level datagrams (REJECT, PONG, answers from tombstones, final
+   * COMPLETE/FAILED/ABORT) waiting for pollTransmit, at most. Beyond it they
+   * are dropped and counted as QUEUE_FULL: each of them is repeated by the
+   * peer's own retry, so dropping is safe and the queue stays bounded.
+   */
+  controlQueueLimit: number;
+}
+
+/** A partial EndpointConfig: every field optional, nested objects too (see resolveEndpointConfig). */
+export interface EndpointConfigInput {
+  wire?: Partial<WireOptions>;
+  sender?: Partial<SenderConfig>;
+  receiver?: Partial<ReceiverConfig>;
+  progressIntervalMs?: number;
+  controlQueueLimit?: number;
 }
 
 /** Endpoint-wide counters (every drop has a reason). */
@@ -193,6 +219,12 @@ export interface EndpointCounters {
   transfersCompleted: { sender: number; receiver: number };
   transfersFailed: { sender: number; receiver: number };
   offersRejected: number;
+  /** Late datagrams of finished transfers answered with the recorded COMPLETE/FAILED. */
+  tombstoneAnswers: number;
+  /** Tombstones dropped before their TTL because maxTombstones was reached. */
+  tombstonesEvicted: number;
+  /** Buffer bytes reserved by incoming transfers right now (a gauge). */
+  bytesReserved: number;
 }
 
 /** Progress of one transfer in flight. */
