@@ -3,8 +3,7 @@
  * Values read the way people write them: `5%` or `0.05`, `20ms`, `50mbit`.
  */
 import { parseArgs } from 'node:util';
-import type { LinkConfigInput, LossConfig } from '@udpix/protocol';
-import type { ImpairRelayOptions, RelayAddress } from './impair-relay';
+import type { ImpairRelayOptions, LinkConfigInput, LossConfig, RelayAddress } from '@udpix/protocol';
 
 export const IMPAIR_USAGE = `Usage: impair --listen [HOST:]PORT --target HOST:PORT [impairments]
 

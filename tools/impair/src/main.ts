@@ -1,5 +1,5 @@
 /** The `impair` command: runs an ImpairRelay until SIGINT/SIGTERM and prints its counters. */
-import { ImpairRelay, type ImpairRelayCounters } from './impair-relay';
+import { ImpairRelay, type ImpairRelayCounters } from '@udpix/protocol';
 import { IMPAIR_USAGE, parseImpairArgs } from './impair-args';
 
 function formatCounters(c: ImpairRelayCounters): string {

@@ -30,3 +30,4 @@ export * from './sim-network';
 export * from './pair';
 export * from './seed';
 export * from './scripted-endpoint';
+export * from './impair-relay';

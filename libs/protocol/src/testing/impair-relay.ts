@@ -9,7 +9,9 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { Link, MinHeap, type LinkConfigInput, type LinkCounters } from '@udpix/protocol';
+import type { LinkConfigInput } from './link-config';
+import { Link, type LinkCounters } from './link-model';
+import { MinHeap } from './min-heap';
 
 export interface RelayAddress {
   host: string;
