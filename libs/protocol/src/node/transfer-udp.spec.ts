@@ -35,14 +35,15 @@ async function side(options: UdpEndpointDriverOptions = {}): Promise<Side> {
   return s;
 }
 
-function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
+/** Resolves when `condition` holds, checked after every event of the given sides (jest's timeout bounds the wait). */
+function whenEvents(sides: Side[], condition: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
     const check = (): void => {
-      if (condition()) resolve();
-      else if (Date.now() - start > timeoutMs) reject(new Error(`not done within ${timeoutMs} ms`));
-      else setTimeout(check, 5);
+      if (!condition()) return;
+      for (const s of sides) s.driver.off('event', check);
+      resolve();
     };
+    for (const s of sides) s.driver.on('event', check);
     check();
   });
 }
@@ -70,7 +71,7 @@ describe('transfers over UdpEndpointDriver on loopback', () => {
       fromA.set(sa.transferId, x);
       fromB.set(sb.transferId, y);
     }
-    await waitFor(() => a.finished.size === sizes.length && b.finished.size === sizes.length, 20_000);
+    await whenEvents([a, b], () => a.finished.size === sizes.length && b.finished.size === sizes.length);
 
     for (const [id, data] of fromA) {
       expect(a.finished.get(id)?.type).toBe('completed');
@@ -90,7 +91,7 @@ describe('transfers over UdpEndpointDriver on loopback', () => {
     const data = new Uint8Array(randomBytes(2_000_000));
     const sent = a.driver.send(b.address, { data });
     if (!sent.ok) throw new Error('send refused');
-    await waitFor(() => a.finished.has(sent.transferId), 20_000);
+    await whenEvents([a], () => a.finished.has(sent.transferId));
 
     const outcome = a.finished.get(sent.transferId);
     expect(outcome?.type).toBe('completed');
