@@ -1,0 +1,97 @@
+/**
+ * Errors of the UDP transport, and how a handler's error travels: as the
+ * text of FAILED (reason APPLICATION or STORE_FAILED), JSON of at most
+ * MAX_REASON_TEXT_BYTES (200) bytes. A longer error value is reduced to
+ * {"status":"error","message": <its message, cut>}.
+ */
+import { MAX_REASON_TEXT_BYTES, Reason } from '../../wire';
+import type { EndpointEvent } from '../../core';
+
+/** A failure of the transport itself (not of the remote handler): timeout, closed, unreachable, refused. */
+export class UdpTransportError extends Error {
+  constructor(
+    /** A code name: a protocol Reason name (UNREACHABLE, TIMEOUT, ...), or NOT_CONNECTED, CLOSED, BAD_ENVELOPE, REFUSED. */
+    readonly code: string,
+    message: string,
+    readonly transferId?: string,
+  ) {
+    super(message);
+    this.name = 'UdpTransportError';
+  }
+}
+
+function fitsText(text: string): boolean {
+  return Buffer.byteLength(text, 'utf8') <= MAX_REASON_TEXT_BYTES;
+}
+
+function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'string') return err;
+  if (typeof err === 'object' && err !== null) {
+    const message: unknown = Reflect.get(err, 'message');
+    if (typeof message === 'string') return message;
+  }
+  return String(err);
+}
+
+/**
+ * The FAILED text for a handler error: its JSON when that fits 200 bytes, else
+ * {"status":"error","message": ...} with the message cut to fit. An Error
+ * instance travels as {"status":"error","message": its message}.
+ */
+export function failureText(err: unknown): string {
+  if (!(err instanceof Error)) {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(err);
+    } catch {
+      json = undefined;
+    }
+    if (json !== undefined && fitsText(json)) return json;
+  }
+  let message = messageOf(err);
+  let text = JSON.stringify({ status: 'error', message });
+  while (!fitsText(text)) {
+    // Cut by code points (never halving a surrogate pair), a few at a time; JSON escapes make bytes hard to predict.
+    const chars = Array.from(message);
+    message = chars.slice(0, Math.max(0, chars.length - Math.max(1, Math.ceil((Buffer.byteLength(text) - MAX_REASON_TEXT_BYTES) / 4)))).join('');
+    text = JSON.stringify({ status: 'error', message });
+  }
+  return text;
+}
+
+type Failed = Extract<EndpointEvent, { type: 'failed' }>;
+
+/**
+ * The JSON the peer put in FAILED/ABORT text. The core prefixes the peer's
+ * text with who ended the transfer ("receiver failed: ..."), so the JSON is
+ * the whole message or what follows one of its ": " separators.
+ */
+export function peerJson(message: string): { ok: true; value: unknown } | { ok: false } {
+  const starts = [0];
+  for (let at = message.indexOf(': '); at !== -1; at = message.indexOf(': ', at + 2)) starts.push(at + 2);
+  for (const start of starts) {
+    const first = message.charCodeAt(start);
+    // Only an object, an array or a string: a bare word or number in human text must not pass for JSON.
+    if (first !== 0x7b && first !== 0x5b && first !== 0x22) continue;
+    try {
+      return { ok: true, value: JSON.parse(message.slice(start)) as unknown };
+    } catch {
+      // try the next separator
+    }
+  }
+  return { ok: false };
+}
+
+/**
+ * What a caller sees for a failed transfer: the remote handler's error value
+ * (parsed from FAILED's text) for APPLICATION / STORE_FAILED, else a
+ * UdpTransportError naming the reason.
+ */
+export function errorFromFailure(event: Failed, what: string): unknown {
+  if (event.reason === Reason.APPLICATION || event.reason === Reason.STORE_FAILED) {
+    const parsed = peerJson(event.message);
+    if (parsed.ok) return parsed.value;
+  }
+  return new UdpTransportError(event.code, `${what} failed: ${event.code}: ${event.message}`, event.transferId);
+}

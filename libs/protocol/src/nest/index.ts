@@ -1,0 +1,8 @@
+/** The NestJS transport over udpix: ServerUdp, ClientUdp, UdpContext, events and the application envelope. */
+export * from './server-udp';
+export * from './client-udp';
+export * from './udp.context';
+export * from './udp.events';
+export * from './helpers/udp-envelope';
+export * from './helpers/udp-options';
+export { UdpTransportError, failureText, errorFromFailure } from './helpers/udp-errors';

@@ -1,0 +1,296 @@
+/**
+ * ServerUdp: the NestJS microservice transport over udpix (the counterpart of
+ * @nestjs/microservices' server/server-tcp).
+ *
+ * One UdpEndpointDriver (one socket, one core Endpoint) receives requests and
+ * events as transfers. A handler runs when the core says `verified` (every
+ * byte arrived and the SHA-256 matched); the transfer is committed (COMPLETE
+ * to the client) only after the handler's Promise/Observable finished, so
+ * COMPLETE means "verified and handled" (for a handler that stores an image:
+ * "verified and stored"). A handler error fails the transfer instead.
+ *
+ * A @MessagePattern response travels in COMPLETE's result when its inline
+ * envelope fits MAX_RESULT_BYTES (256); otherwise as reply transfers ('res'
+ * envelopes with the request id) from this socket to the client's address,
+ * sent one after another, the last marked isDisposed, and the request is
+ * committed once they are delivered.
+ */
+import { Logger } from '@nestjs/common';
+import { Server, type CustomTransportStrategy, type MessageHandler, type Transport } from '@nestjs/microservices';
+import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:dgram';
+import { lastValueFrom, toArray } from 'rxjs';
+import { Endpoint, type EndpointEvent } from '../core';
+import { UdpEndpointDriver } from '../node';
+import { MAX_RESULT_BYTES, Reason, type TransferId } from '../wire';
+import { UdpContext, toUdpOfferInfo } from './udp.context';
+import { UdpStatus, type UdpServerEvents, type UdpTransferEvent } from './udp.events';
+import { decodeFromOffer, encodeForOffer, encodeInline, peekEnvelope, type EnvelopeMessage } from './helpers/udp-envelope';
+import { UdpTransportError, failureText } from './helpers/udp-errors';
+import { UdpListeners, forwardTransferEvent } from './helpers/udp-listeners';
+import { resolveUdpServerOptions, type ResolvedUdpOptions, type UdpServerOptions } from './helpers/udp-options';
+
+/** The transport id of ServerUdp (for @MessagePattern(pattern, UDP_TRANSPORT) and hybrid apps). */
+export const UDP_TRANSPORT: unique symbol = Symbol.for('udpix.transport.udp');
+
+/** As @nestjs/microservices' TCP transport says it. */
+export const NO_MESSAGE_HANDLER = 'There is no matching message handler defined in the remote service.';
+export const NO_EVENT_HANDLER = (pattern: string): string =>
+  `There is no matching event handler defined in the remote service. Event pattern: ${pattern}`;
+
+type Verified = Extract<EndpointEvent, { type: 'verified' }>;
+
+interface ReplyWaiter {
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+export class ServerUdp extends Server<UdpServerEvents, UdpStatus> implements CustomTransportStrategy {
+  override transportId: Transport | symbol = UDP_TRANSPORT;
+  protected override readonly logger = new Logger(ServerUdp.name);
+  private readonly resolved: ResolvedUdpOptions;
+  private readonly listeners = new UdpListeners<UdpServerEvents>(this.logger);
+  private driver: UdpEndpointDriver | undefined;
+  private bound = false;
+  /** Outgoing reply transfers, waiting for their COMPLETE. */
+  private readonly replies = new Map<TransferId, ReplyWaiter>();
+
+  constructor(options: UdpServerOptions = {}) {
+    super();
+    this.resolved = resolveUdpServerOptions(options);
+  }
+
+  /** Binds the socket; calls back with no argument when listening, with the error when binding failed. */
+  listen(callback: (...optionalParams: unknown[]) => unknown): void {
+    if (this.driver !== undefined) {
+      callback(new Error('ServerUdp: listen() called while already listening'));
+      return;
+    }
+    const driver = new UdpEndpointDriver(new Endpoint({ config: this.resolved.endpoint }), this.resolved.driver);
+    this.driver = driver;
+    driver.on('event', (event) => this.onEndpointEvent(driver, event));
+    driver.on('listening', (address) => {
+      this.bound = true;
+      this._status$.next(UdpStatus.LISTENING);
+      this.listeners.emit('listening', address);
+    });
+    driver.on('error', (err) => {
+      this._status$.next(UdpStatus.ERROR);
+      this.logger.error(`socket error: ${err.message}`);
+      this.listeners.emit('error', err);
+    });
+    driver.on('close', () => {
+      this.bound = false;
+      this._status$.next(UdpStatus.CLOSED);
+      this.listeners.emit('close');
+    });
+    driver.bind().then(
+      () => callback(),
+      (err: unknown) => {
+        if (this.driver === driver) this.driver = undefined;
+        this._status$.next(UdpStatus.ERROR);
+        callback(err);
+      },
+    );
+  }
+
+  /** Refuses new transfers, aborts those in flight (SHUTTING_DOWN), closes the socket. */
+  async close(): Promise<void> {
+    const driver = this.driver;
+    this.driver = undefined;
+    this.bound = false;
+    const closing = new UdpTransportError('CLOSED', 'ServerUdp: closed');
+    for (const waiter of this.replies.values()) waiter.reject(closing);
+    this.replies.clear();
+    if (driver !== undefined) {
+      driver.endpoint.drain();
+      for (const t of driver.endpoint.transfers()) driver.abort(t.transferId, Reason.SHUTTING_DOWN, 'server shutting down');
+      await driver.close();
+    }
+    this._status$.next(UdpStatus.CLOSED);
+  }
+
+  /** The bound dgram socket. Throws when not listening. */
+  unwrap<T = Socket>(): T {
+    if (this.driver === undefined || !this.bound) {
+      throw new Error('ServerUdp: not listening. Call "listen" (app.listen() / startAllMicroservices()) before accessing the socket.');
+    }
+    return this.driver.unwrap() as unknown as T;
+  }
+
+  /** The bound address (read the port after binding port 0). Throws when not listening. */
+  address(): AddressInfo {
+    return this.unwrap<Socket>().address();
+  }
+
+  /** The driver (endpoint counters, socket stats), while listening. */
+  getDriver(): UdpEndpointDriver | undefined {
+    return this.driver;
+  }
+
+  on<EventKey extends keyof UdpServerEvents = keyof UdpServerEvents, EventCallback extends UdpServerEvents[EventKey] = UdpServerEvents[EventKey]>(
+    event: EventKey,
+    callback: EventCallback,
+  ): void {
+    this.listeners.on(event, callback);
+  }
+
+  // ------------------------------------------------------------ endpoint events
+
+  private onEndpointEvent(driver: UdpEndpointDriver, event: EndpointEvent): void {
+    switch (event.type) {
+      case 'started':
+        this.onStarted(driver, event);
+        break;
+      case 'verified':
+        this.onVerified(driver, event);
+        return;
+      case 'completed':
+      case 'failed': {
+        const waiter = event.role === 'sender' ? this.replies.get(event.transferId) : undefined;
+        if (waiter !== undefined) {
+          this.replies.delete(event.transferId);
+          if (event.type === 'completed') waiter.resolve();
+          else waiter.reject(new UdpTransportError(event.code, `reply transfer failed: ${event.code}: ${event.message}`, event.transferId));
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    forwardTransferEvent(this.listeners, event);
+  }
+
+  /** Refuses early (before the bytes arrive) what no handler would take. */
+  private onStarted(driver: UdpEndpointDriver, event: UdpTransferEvent<'started'>): void {
+    let refusal: string | undefined;
+    try {
+      const peek = peekEnvelope(event.offer.metadata);
+      if (peek.kind === 'res') refusal = failureText('ServerUdp does not accept responses');
+      else if (!peek.headerInBody && peek.pattern !== undefined && this.getHandlerByPattern(peek.pattern) === null) {
+        refusal = failureText(peek.kind === 'req' ? NO_MESSAGE_HANDLER : NO_EVENT_HANDLER(peek.pattern));
+      }
+    } catch (err) {
+      refusal = failureText(`not a udpix transport envelope: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (refusal !== undefined) driver.abort(event.transferId, Reason.APPLICATION, refusal);
+  }
+
+  private onVerified(driver: UdpEndpointDriver, event: Verified): void {
+    let message: EnvelopeMessage;
+    try {
+      message = decodeFromOffer(event.offer.metadata, event.data);
+    } catch (err) {
+      const text = `bad envelope: ${err instanceof Error ? err.message : String(err)}`;
+      this.logger.warn(`transfer ${event.transferId} from ${event.peer}: ${text}`);
+      driver.fail(event.transferId, Reason.APPLICATION, failureText(text));
+      return;
+    }
+    if (message.kind === 'res' || message.pattern === undefined) {
+      driver.fail(event.transferId, Reason.APPLICATION, failureText('ServerUdp takes requests and events only'));
+      return;
+    }
+    const context = new UdpContext([event.peer, event.transferId, event.stats, toUdpOfferInfo(event.offer), message.pattern]);
+    const run = message.kind === 'evt' ? this.handleUdpEvent(driver, event, message, context) : this.handleUdpRequest(driver, event, message, context);
+    run.catch((err: unknown) => this.logger.error(`transfer ${event.transferId}: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  /** Runs `work` inside the processing hooks Nest may have set (tracing), and resolves with its result. */
+  private runInHooks<T>(context: UdpContext, work: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      try {
+        this.onProcessingStartHook(this.transportId, context, async () => {
+          try {
+            const value = await work();
+            resolve(value);
+            return value;
+          } catch (err) {
+            reject(err);
+            return undefined;
+          } finally {
+            this.onProcessingEndHook?.(this.transportId, context);
+          }
+        });
+      } catch (err) {
+        reject(err);
+      }
+    });
+  }
+
+  private async handleUdpEvent(driver: UdpEndpointDriver, event: Verified, message: EnvelopeMessage, context: UdpContext): Promise<void> {
+    const pattern = context.getPattern();
+    const handler: MessageHandler | null = this.getHandlerByPattern(pattern);
+    if (handler === null) {
+      this.logger.error(NO_EVENT_HANDLER(pattern));
+      driver.fail(event.transferId, Reason.APPLICATION, failureText(NO_EVENT_HANDLER(pattern)));
+      return;
+    }
+    try {
+      await this.runInHooks(context, async () => {
+        const result: unknown = await handler(message.data, context);
+        await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+      });
+    } catch (err) {
+      driver.fail(event.transferId, Reason.STORE_FAILED, failureText(err));
+      return;
+    }
+    driver.commit(event.transferId);
+  }
+
+  private async handleUdpRequest(driver: UdpEndpointDriver, event: Verified, message: EnvelopeMessage, context: UdpContext): Promise<void> {
+    const handler: MessageHandler | null = this.getHandlerByPattern(context.getPattern());
+    if (handler === null) {
+      driver.fail(event.transferId, Reason.APPLICATION, failureText(NO_MESSAGE_HANDLER));
+      return;
+    }
+    let values: unknown[];
+    try {
+      values = await this.runInHooks(context, async () => {
+        const result: unknown = await handler(message.data, context);
+        return lastValueFrom(this.transformToObservable(result).pipe(toArray()));
+      });
+    } catch (err) {
+      driver.fail(event.transferId, Reason.APPLICATION, failureText(err));
+      return;
+    }
+    try {
+      await this.respond(driver, event, message.id, values);
+    } catch (err) {
+      driver.fail(event.transferId, Reason.APPLICATION, failureText(err));
+    }
+  }
+
+  /**
+   * One value whose inline envelope fits MAX_RESULT_BYTES: in COMPLETE's
+   * result. Otherwise each value as a reply transfer, in order, the last with
+   * isDisposed; then COMPLETE with an empty result.
+   */
+  private async respond(driver: UdpEndpointDriver, event: Verified, id: string | undefined, values: unknown[]): Promise<void> {
+    if (values.length <= 1) {
+      const result = encodeInline({ kind: 'res', data: values[0], isDisposed: true });
+      if (result.length <= MAX_RESULT_BYTES) {
+        driver.commit(event.transferId, result);
+        return;
+      }
+    }
+    const { wire } = this.resolved.endpoint;
+    for (let i = 0; i < values.length; i++) {
+      const encoded = encodeForOffer({ kind: 'res', id, data: values[i], isDisposed: i === values.length - 1 }, wire, this.resolved.offer);
+      await this.sendReply(driver, event.peer, encoded);
+    }
+    driver.commit(event.transferId);
+  }
+
+  private sendReply(driver: UdpEndpointDriver, peer: string, encoded: ReturnType<typeof encodeForOffer>): Promise<void> {
+    if (this.driver !== driver) return Promise.reject(new UdpTransportError('CLOSED', 'ServerUdp: closed before the reply was sent'));
+    const sent = driver.send(peer, {
+      data: encoded.body,
+      metadata: encoded.metadata,
+      name: encoded.name,
+      contentType: encoded.contentType,
+      preview: encoded.preview,
+    });
+    if (!sent.ok) return Promise.reject(new UdpTransportError(sent.code, `reply refused: ${sent.code}: ${sent.message}`));
+    return new Promise<void>((resolve, reject) => this.replies.set(sent.transferId, { resolve, reject }));
+  }
+}
