@@ -365,8 +365,16 @@ export class UdpEndpointDriver extends EventEmitter<UdpDriverEventMap> {
   }
 
   private readonly onTimer = (): void => {
+    const deadline = this.armedDeadline;
     this.timer = undefined;
     this.armedDeadline = Number.NaN;
+    // libuv measures timers from the loop's cached time, which can lag the
+    // clock: a timer may fire before its deadline. Wait out the rest rather
+    // than hand the endpoint a "timeout" that has not happened yet.
+    if (this.state === 'bound' && this.now() < deadline) {
+      this.armTimer();
+      return;
+    }
     this.fireTimeout();
   };
 
