@@ -27,6 +27,8 @@ export default [
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:lib', 'type:app'] },
             { sourceTag: 'scope:protocol', onlyDependOnLibsWithTags: ['scope:protocol'] },
             { sourceTag: 'scope:imaging', onlyDependOnLibsWithTags: ['scope:imaging'] },
+            // service-kit is HTTP plumbing shared by the apps: it knows nothing of datagrams or pixels.
+            { sourceTag: 'scope:service', onlyDependOnLibsWithTags: ['scope:service'] },
           ],
         },
       ],

@@ -1,14 +1,18 @@
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
+import { createReceiverApp, startReceiverApp } from './app/receiver-app';
+import { loadReceiverConfig } from './config/receiver-config';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
-  app.enableShutdownHooks();
-  const host = process.env['UDPIX_HTTP_HOST'] ?? '0.0.0.0';
-  const port = Number(process.env['UDPIX_HTTP_PORT'] ?? 3001);
-  await app.listen(port, host);
-  Logger.log(`receiver listening on http://${host}:${port}`, 'Bootstrap');
+  // A bad variable stops the process here, with a message naming it.
+  const config = loadReceiverConfig(process.env);
+  const receiver = await createReceiverApp(config);
+  // SIGTERM/SIGINT → DrainService, then HTTP and UDP close.
+  receiver.app.enableShutdownHooks();
+  const { http, udp } = await startReceiverApp(receiver, config);
+  Logger.log(`receiver: HTTP on ${http.address}:${http.port} (docs at /docs), UDP on ${udp.address}:${udp.port}, data in ${config.UDPIX_DATA_DIR}`, 'Bootstrap');
 }
 
-void bootstrap();
+bootstrap().catch((err: unknown) => {
+  Logger.error(err instanceof Error ? err.message : String(err), 'Bootstrap');
+  process.exit(1);
+});

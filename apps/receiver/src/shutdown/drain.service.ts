@@ -1,0 +1,36 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { ReceiverConfig } from '../config/receiver-config';
+import { TransferEventStream } from '../events/transfer-event-stream';
+import { ReassemblyService } from '../reassembly/reassembly.service';
+import { RECEIVER_TRANSPORT, type ReceiverTransport } from '../transport/udp-transport';
+
+/**
+ * Graceful stop (SIGTERM with enableShutdownHooks, or app.close()): refuse new
+ * OFFERs, give the transfers in flight UDPIX_DRAIN_TIMEOUT_MS to finish or
+ * fail, then end the SSE streams. Nest then closes HTTP and the transport;
+ * the transport aborts whatever is still in flight (SHUTTING_DOWN), so the
+ * senders learn at once instead of timing out.
+ *
+ * One hook does all three in order: Nest runs the hooks of one module's
+ * providers concurrently.
+ */
+@Injectable()
+export class DrainService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(DrainService.name);
+
+  constructor(
+    @Inject(RECEIVER_TRANSPORT) private readonly transport: ReceiverTransport,
+    private readonly reassembly: ReassemblyService,
+    private readonly stream: TransferEventStream,
+    private readonly config: ReceiverConfig,
+  ) {}
+
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    this.transport.drain();
+    const inFlight = this.reassembly.list().length;
+    if (inFlight > 0) this.logger.log(`${signal ?? 'shutdown'}: draining ${inFlight} transfer(s), up to ${this.config.UDPIX_DRAIN_TIMEOUT_MS} ms`);
+    const idle = await this.reassembly.whenIdle(this.config.UDPIX_DRAIN_TIMEOUT_MS);
+    if (!idle) this.logger.warn(`drain timed out with ${this.reassembly.list().length} transfer(s) in flight; they will be aborted`);
+    this.stream.end();
+  }
+}
