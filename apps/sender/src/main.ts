@@ -1,14 +1,24 @@
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
+import { ConfigValidationError, loadConfig } from '@udpix/service-kit';
+import { SenderConfig } from './app/config/sender-config';
+import { createSenderApp } from './app/sender-app';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
-  app.enableShutdownHooks();
-  const host = process.env['UDPIX_HTTP_HOST'] ?? '0.0.0.0';
-  const port = Number(process.env['UDPIX_HTTP_PORT'] ?? 3000);
-  await app.listen(port, host);
-  Logger.log(`sender listening on http://${host}:${port}`, 'Bootstrap');
+  let config: SenderConfig;
+  try {
+    config = loadConfig(SenderConfig, process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigValidationError)) throw err;
+    // One readable message and a non-zero exit, not a stack trace.
+    process.stderr.write(`udpix sender: ${err.message}\n`);
+    process.exit(2);
+  }
+  const app = await createSenderApp(config);
+  await app.listen(config.UDPIX_HTTP_PORT, config.UDPIX_HTTP_HOST);
+  Logger.log(`sender listening on ${await app.getUrl()} (receiver ${config.UDPIX_RECEIVER}, docs at /docs)`, 'Bootstrap');
 }
 
-void bootstrap();
+void bootstrap().catch((err: unknown) => {
+  Logger.error(err instanceof Error ? err.message : String(err), 'Bootstrap');
+  process.exit(1);
+});

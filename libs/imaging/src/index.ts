@@ -1,1 +1,5 @@
-export {};
+export * from './lib/image-format';
+export * from './lib/probe-limits';
+export * from './lib/probe-result';
+export { probeImage } from './lib/probe-image';
+export { sniffFormat, type SniffResult } from './lib/sniff-format';
