@@ -2,7 +2,7 @@ import { decode, encode } from '../wire/codec';
 import { concatDatagram } from '../wire/datagram';
 import { Flags, MessageType, Reason, type Message } from '../wire/messages';
 import { ConfigError } from './config';
-import { Endpoint } from './endpoint';
+import { Endpoint, finiteDeadline } from './endpoint';
 import type { EndpointConfigInput, EndpointEvent, Transmit } from './types';
 
 const WIRE = { maxDatagram: 1472 };
@@ -161,6 +161,28 @@ describe('Endpoint', () => {
       expect(b.counters.dropped['LATE']).toBe(1);
       expect(b.counters.transfersStarted.receiver).toBe(1);
     });
+
+    it('answers every PROBE of a finished transfer, even within the tombstone rate limit', () => {
+      const a = endpoint();
+      const b = endpoint({ receiver: { autoCommit: true } });
+      a.send('b', { data: new Uint8Array(100) }, 0);
+      b.handleDatagram('a', bytes(a.pollTransmit(0) as Transmit), 0);
+      a.handleDatagram('b', bytes(b.pollTransmit(0) as Transmit), 1);
+      const data = bytes(a.pollTransmit(1) as Transmit);
+      b.handleDatagram('a', data, 2);
+      while (b.pollTransmit(2));
+      const d = decode(data, WIRE);
+      if (!d.ok) throw new Error(d.detail);
+      // The sender's tail probe: its retries come one probe timeout apart, which on a short path is under 20 ms.
+      const probe = wire({ ...d.message, flags: d.message.flags | Flags.PROBE | Flags.RETRANSMIT });
+      for (const now of [10, 13, 19]) {
+        b.handleDatagram('a', probe, now);
+        expect(msg(b.pollTransmit(now)).type).toBe(MessageType.COMPLETE);
+      }
+      b.handleDatagram('a', data, 20); // plain late DATA stays rate-limited
+      expect(b.pollTransmit(20)).toBeUndefined();
+      expect(b.counters.dropped['LATE']).toBe(1);
+    });
   });
 
   describe('pollTransmit', () => {
@@ -187,6 +209,21 @@ describe('Endpoint', () => {
       expect(a.pollTimeout()).toBe(0); // the OFFER is due now
       a.pollTransmit(0);
       expect(a.pollTimeout()).toBe(100); // OFFER retry at 2 x initial RTT
+    });
+  });
+
+  describe('finiteDeadline', () => {
+    it('passes finite deadlines through and turns "never" into undefined', () => {
+      expect(finiteDeadline(12.5, 10)).toBe(12.5);
+      expect(finiteDeadline(3, 10)).toBe(3); // in the past: due, as any past deadline
+      expect(finiteDeadline(undefined, 10)).toBeUndefined();
+      expect(finiteDeadline(Number.POSITIVE_INFINITY, 10)).toBeUndefined();
+    });
+
+    it('turns -Infinity and NaN into "due now" (never handed to a driver), and gives up without a finite now', () => {
+      expect(finiteDeadline(Number.NEGATIVE_INFINITY, 10)).toBe(10);
+      expect(finiteDeadline(Number.NaN, 10)).toBe(10);
+      expect(finiteDeadline(Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY)).toBeUndefined();
     });
   });
 

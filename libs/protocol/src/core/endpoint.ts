@@ -260,7 +260,7 @@ export class Endpoint implements ProtocolEndpoint {
     if (this.control.length > 0) return this.lastNow;
     let t: number | undefined;
     for (const s of this.active) {
-      const st = s.pollTimeout();
+      const st = finiteDeadline(s.pollTimeout(), this.lastNow);
       if (st !== undefined && (t === undefined || st < t)) t = st;
     }
     return t;
@@ -395,7 +395,7 @@ export class Endpoint implements ProtocolEndpoint {
   private handleData(from: PeerAddress, m: Extract<Message, { type: MessageType.DATA }>, length: number, now: number): void {
     const s = this.receivers.get(m.transferId);
     if (s === undefined) {
-      if (!this.answerFromTombstone(m.transferId, from, now)) this.drop('UNKNOWN_TRANSFER');
+      if (!this.answerFromTombstone(m.transferId, from, now, (m.flags & Flags.PROBE) !== 0)) this.drop('UNKNOWN_TRANSFER');
       return;
     }
     if (!this.checkPeer(s, from)) return;
@@ -408,17 +408,22 @@ export class Endpoint implements ProtocolEndpoint {
 
   /**
    * A datagram for a finished incoming transfer: re-send its COMPLETE/FAILED
-   * (rate-limited) so a sender whose copy was lost can finish, and never
-   * restart it. True when a tombstone exists (answered or not).
+   * so a sender whose copy was lost can finish, and never restart it. True
+   * when a tombstone exists (answered or not). Rate-limited, because late
+   * DATA arrives in bursts and one answer per burst is enough; except a
+   * PROBE: the sender sends one per probe timeout and waits for exactly that
+   * answer (PROTOCOL.md S.6), and on a short path its retries come faster
+   * than the limit, so dropping them would turn each lost COMPLETE into
+   * a TOMBSTONE_ANSWER_INTERVAL_MS stall.
    */
-  private answerFromTombstone(id: TransferId, from: PeerAddress, now: number): boolean {
+  private answerFromTombstone(id: TransferId, from: PeerAddress, now: number, probe = false): boolean {
     const t = this.tombstones.get(id, now);
     if (t === undefined) return false;
     if (t.peer !== from) {
       this.drop('WRONG_PEER');
       return true;
     }
-    if (now - t.lastAnswerAt < TOMBSTONE_ANSWER_INTERVAL_MS) {
+    if (!probe && now - t.lastAnswerAt < TOMBSTONE_ANSWER_INTERVAL_MS) {
       this.drop('LATE');
       return true;
     }
@@ -472,6 +477,23 @@ export class Endpoint implements ProtocolEndpoint {
       else this.counters.transfersFailed.sender++;
     }
   }
+}
+
+/**
+ * A session's deadline as the Endpoint may hand it to a driver: finite, or
+ * undefined for none. Sessions compute deadlines by arithmetic on times that
+ * may be infinite ("never"); a driver cannot arm a timer for -Infinity or NaN,
+ * and a simulated clock cannot advance to it. So this is the contract's last
+ * line of defence, not the fix for any one bug: +Infinity means no deadline,
+ * while -Infinity and NaN mean "due now", because handleTimeout re-checks every
+ * timer by comparison and so makes progress, where dropping the deadline
+ * could leave a transfer waiting for an event that never comes.
+ */
+export function finiteDeadline(t: number | undefined, now: number): number | undefined {
+  if (t === undefined || t === Number.POSITIVE_INFINITY) return undefined;
+  if (Number.isFinite(t)) return t;
+  // Before the first call that carried a time there is no "now" to be due at (and no session either).
+  return Number.isFinite(now) ? now : undefined;
 }
 
 function refuse(reason: Reason, message: string): SendResult {

@@ -11,13 +11,26 @@
  * what is still missing is lost, not late.
  *
  * A NACK is due when a gap was never NACKed, or when one stays missing
- * `max(minNackIntervalMs, 1.25 * srtt + maxAckDelay)` after it was last
- * NACKed: long enough for the repair to arrive, short enough that a lost NACK
- * or a lost repair costs about one RTT. Every NACK, whatever triggered it,
+ * `max(minNackIntervalMs, 1.25 * srtt)` after it was last NACKed: long enough
+ * for the repair to arrive, short enough that a lost NACK or a lost repair
+ * costs about one RTT. No ack-delay term: nobody delays what answers a NACK
+ * (the sender queues the repair ahead of new data, and the receiver's srtt,
+ * sampled NACK -> repair, already includes that queue). Adding the receiver's
+ * own maxAckDelayMs (10 ms) made every repair round cost 12.5 ms on a 2 ms
+ * path. A re-NACK that comes too early is harmless: the sender does not
+ * repeat a repair younger than its srtt + rttvar. Every NACK, whatever triggered it,
  * names all reported gaps still missing, oldest first (as many as fit):
  * under loss NACKs are frequent, so an old gap gets many independent chances
  * to reach the sender instead of one per interval, and the sender's
  * one-RTT guard keeps the redundancy from turning into duplicate repairs.
+ *
+ * When more gaps are reported than one NACK holds (a large window at high
+ * loss), listing from the oldest would name the same prefix forever and
+ * never the gaps past it: they would stay due, and the receiver would NACK
+ * again at the same instant without end. So the caller lists from the first
+ * *due* gap instead (`firstDue`), and every NACK marks at least that one:
+ * the due set shrinks with each NACK, and a burst at one instant is bounded
+ * by (due gaps / gaps per NACK).
  */
 import type { ChunkRange } from '../wire/messages';
 import { RangeSet } from './range-set';
@@ -25,7 +38,6 @@ import { RangeSet } from './range-set';
 export interface NackPolicy {
   reorderChunks: number;
   reorderRttFraction: number;
-  maxAckDelayMs: number;
   minNackIntervalMs: number;
 }
 
@@ -72,7 +84,7 @@ export class NackScheduler {
 
   /** Time before a reported gap is NACKed again. */
   renackInterval(rttMs: number): number {
-    return Math.max(this.policy.minNackIntervalMs, 1.25 * rttMs + this.policy.maxAckDelayMs);
+    return Math.max(this.policy.minNackIntervalMs, 1.25 * rttMs);
   }
 
   /** [start, end) just opened above every known hole (a chunk arrived past it). */
@@ -130,16 +142,36 @@ export class NackScheduler {
     return out;
   }
 
-  /** Every reported gap, oldest first, with its position (for markNacked). */
-  due(): DueRanges {
-    const ranges: ChunkRange[] = new Array(this.reported.rangeCount);
-    const positions: number[] = new Array(this.reported.rangeCount);
-    for (let k = 0; k < this.reported.rangeCount; k++) {
+  /**
+   * The reported gaps from position `from` on, oldest first, with their
+   * positions (for markNacked). `from` is 0 unless the gaps from 0 do not fit
+   * one NACK up to the first due one (see firstDue).
+   */
+  due(from = 0): DueRanges {
+    const n = Math.max(0, this.reported.rangeCount - from);
+    const ranges: ChunkRange[] = new Array(n);
+    const positions: number[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = from + i;
       const start = this.reported.start(k);
-      ranges[k] = { start, length: this.reported.end(k) - start };
-      positions[k] = k;
+      ranges[i] = { start, length: this.reported.end(k) - start };
+      positions[i] = k;
     }
     return { ranges, positions };
+  }
+
+  /**
+   * Position of the oldest reported gap due at `now` (never NACKed, or not
+   * for a re-NACK interval), or -1. A NACK must name it: one that names only
+   * gaps before it leaves every due gap due, and the receiver NACKs again at
+   * once, forever.
+   */
+  firstDue(now: number, rttMs: number): number {
+    if (!this.hasDue(now, rttMs)) return -1;
+    const interval = this.renackInterval(rttMs);
+    // The same expression as hasDue, so the two agree to the last bit.
+    for (let k = 0; k < this.reported.rangeCount; k++) if (this.reported.tag(k) + interval <= now) return k;
+    return -1;
   }
 
   /**
@@ -168,12 +200,17 @@ export class NackScheduler {
     return this.reported.rangeCount > 0 && this.minTag() + this.renackInterval(rttMs) <= now;
   }
 
-  /** Earliest time promote() or a re-NACK has work, or undefined. */
-  nextDeadline(rttMs: number): number | undefined {
+  /**
+   * Earliest time promote() or a NACK has work, or undefined; `now` when a
+   * NACK is due already. Always finite: a never-NACKed gap's tag is -Infinity,
+   * and "-Infinity + interval" handed to a driver as a deadline is a timer it
+   * cannot arm (and a simulated clock that never moves).
+   */
+  nextDeadline(now: number, rttMs: number): number | undefined {
     let t = Number.POSITIVE_INFINITY;
     if (!this.young.isEmpty) t = this.young.tag(0) + this.reorderDelay(rttMs);
-    if (this.reported.rangeCount > 0) t = Math.min(t, this.minTag() + this.renackInterval(rttMs));
-    return t === Number.POSITIVE_INFINITY ? undefined : t;
+    if (this.reported.rangeCount > 0) t = Math.min(t, Math.max(now, this.minTag() + this.renackInterval(rttMs)));
+    return Number.isFinite(t) ? t : undefined;
   }
 
   /** Forget everything (the transfer ended). */

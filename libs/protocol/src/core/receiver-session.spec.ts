@@ -120,11 +120,11 @@ describe('ReceiverSession', () => {
       const nack = msg(r.pollTransmit(43));
       expect(nack.type === MessageType.NACK && nack.body.ranges).toEqual([{ start: 1, length: 1 }]);
       expect(nack.flags & Flags.TRUNCATED).toBe(0);
-      // Re-NACK after 1.25 * 40 + 10 = 60 ms while it stays missing.
-      r.handleTimeout(102.9);
-      expect(r.pollTransmit(102.9)).toBeUndefined();
-      r.handleTimeout(103);
-      expect(msg(r.pollTransmit(103)).type).toBe(MessageType.NACK);
+      // Re-NACK after 1.25 * 40 = 50 ms while it stays missing.
+      r.handleTimeout(92.9);
+      expect(r.pollTransmit(92.9)).toBeUndefined();
+      r.handleTimeout(93);
+      expect(msg(r.pollTransmit(93)).type).toBe(MessageType.NACK);
       give(1, 110, Flags.RETRANSMIT);
       r.handleTimeout(120);
       msg(r.pollTransmit(120));
@@ -164,6 +164,62 @@ describe('ReceiverSession', () => {
       expect(events.at(-1)).toMatchObject({ type: 'failed', reason: Reason.HASH_MISMATCH });
       const final = r.takeFinal();
       expect(final?.type === MessageType.FAILED && final.body.reason).toBe(Reason.HASH_MISMATCH);
+    });
+  });
+
+  describe('more gaps than one NACK holds', () => {
+    // The benchmark's livelock: 8 MiB window, 20 % loss, 100 ms RTT left ~900 gaps below highestSeen.
+    // A NACK of 1472 bytes holds ~700 single-chunk gaps; the rest stayed never-NACKed, pollTimeout()
+    // returned -Infinity and the receiver NACKed the same prefix again and again at one instant.
+    const GAPS = 1000;
+
+    /** Every even chunk up to 2 * GAPS, then a few more in a row, arrive at `now`: GAPS single-chunk gaps, all past reorder tolerance. */
+    function gappy(now: number) {
+      const t = afterAccept((2 * GAPS + 10) * CHUNK, { receiver: { windowBytes: 8 * 1024 * 1024, ackEveryChunks: 64 } });
+      for (let i = 0; i <= 2 * GAPS; i += 2) t.give(i, now);
+      for (let i = 2 * GAPS + 1; i <= 2 * GAPS + 4; i++) t.give(i, now);
+      expect(t.r.nack.reportedCount).toBe(GAPS);
+      expect(t.r.nack.youngCount).toBe(0);
+      return t;
+    }
+
+    /** What a driver does at one instant: fire due timers, send everything, until quiet (or `limit`). */
+    function drainInstant(r: ReceiverSession, now: number, limit = 50): Message[] {
+      const out: Message[] = [];
+      for (let i = 0; i < limit; i++) {
+        const deadline = r.pollTimeout();
+        expect(deadline === undefined || Number.isFinite(deadline)).toBe(true);
+        if (deadline !== undefined && deadline <= now) r.handleTimeout(now);
+        const o = r.pollTransmit(now);
+        if (o === undefined) break;
+        out.push(msg(o));
+      }
+      return out;
+    }
+
+    it('names every gap in a few NACKs, then stays quiet until the re-NACK interval with a finite deadline', () => {
+      const { r } = gappy(10);
+      const sent = drainInstant(r, 10);
+      const nacks = sent.filter((m) => m.type === MessageType.NACK);
+      expect(nacks.length).toBeGreaterThanOrEqual(2);
+      expect(nacks.length).toBeLessThanOrEqual(3);
+      expect(sent.length).toBe(nacks.length);
+      const named = new Set<number>();
+      for (const m of nacks) if (m.type === MessageType.NACK) for (const g of m.body.ranges) named.add(g.start);
+      expect(named.size).toBe(GAPS);
+      // Gaps past the first NACK: TRUNCATED, so the sender takes no silence as an acknowledgement.
+      for (const m of nacks) expect(m.flags & Flags.TRUNCATED).toBe(Flags.TRUNCATED);
+      expect(r.pollTimeout()).toBe(10 + r.nack.renackInterval(r.rtt.smoothed));
+    });
+
+    it('after the re-NACK interval names them all again in a bounded burst', () => {
+      const { r } = gappy(10);
+      drainInstant(r, 10);
+      const next = r.pollTimeout() as number;
+      const again = drainInstant(r, next);
+      expect(again.length).toBeGreaterThanOrEqual(2);
+      expect(again.length).toBeLessThanOrEqual(3);
+      expect(r.pollTimeout()).toBeGreaterThan(next);
     });
   });
 

@@ -15,7 +15,7 @@
 import { createHash, type Hash } from 'crypto';
 import { NO_ECHO } from '../wire/feedback';
 import { Flags, MAX_RESULT_BYTES, MessageType, Reason, type FeedbackBody, type Message, type OfferBody, type TransferId } from '../wire/messages';
-import { NackScheduler } from './nack-scheduler';
+import { NackScheduler, type DueRanges } from './nack-scheduler';
 import { RttEstimator } from './rtt-estimator';
 import { encodeOwn, type Outgoing, type Session, type SessionContext } from './session';
 import { bytesEqual, newTransferStats, snapshotStats, toHex } from './stats';
@@ -113,7 +113,6 @@ export class ReceiverSession implements Session {
     this.nack = new NackScheduler({
       reorderChunks: r.reorderChunks,
       reorderRttFraction: r.reorderRttFraction,
-      maxAckDelayMs: r.maxAckDelayMs,
       minNackIntervalMs: r.minNackIntervalMs,
     });
     this.startedAt = now;
@@ -297,7 +296,7 @@ export class ReceiverSession implements Session {
     const r = this.config.receiver;
     let t = this.lastHeardAt + r.idleTimeoutMs;
     if (this.unacked > 0) t = Math.min(t, this.firstUnackedAt + r.maxAckDelayMs);
-    const n = this.nack.nextDeadline(this.rtt.smoothed);
+    const n = this.nack.nextDeadline(this.lastNow, this.rtt.smoothed);
     if (n !== undefined) t = Math.min(t, n);
     return t;
   }
@@ -358,23 +357,23 @@ export class ReceiverSession implements Session {
       echoChunk: this.lastArrivalChunk,
       echoDelayMicros: this.lastArrivalChunk === NO_ECHO ? 0 : Math.max(0, (now - this.lastArrivalAt) * 1000),
     };
-    const due = this.state === 'receiving' ? this.nack.due() : { ranges: [], positions: [] };
+    const receiving = this.state === 'receiving';
+    let due = receiving ? this.nack.due() : { ranges: [], positions: [] };
     let out: Outgoing;
     if (due.ranges.length > 0) {
-      // TRUNCATED also when holes exist that this NACK does not name (young ones): the sender
-      // must then not take the silence about them as an acknowledgement.
-      const complete = this.nack.listsEverything(due.ranges.length);
-      const encoded = encodeOwn(
-        {
-          type: MessageType.NACK,
-          flags: Flags.FROM_RECEIVER | (complete ? 0 : Flags.TRUNCATED),
-          transferId: this.transferId,
-          seq: this.seq++,
-          body: { ...feedback, ranges: due.ranges },
-        },
-        this.config,
-      );
-      const fresh = this.nack.markNacked(due, encoded.rangesEncoded ?? due.ranges.length, now);
+      const srtt = this.rtt.smoothed;
+      const seq = this.seq++;
+      let encoded = this.encodeNack(feedback, due, seq);
+      let listed = encoded.rangesEncoded ?? due.ranges.length;
+      const firstDue = this.nack.firstDue(now, srtt);
+      if (firstDue >= listed) {
+        // More gaps than fit, and the due ones lie past what fitted: list from the first due gap
+        // instead, or the same prefix would go out again and again while the rest stays due.
+        due = this.nack.due(firstDue);
+        encoded = this.encodeNack(feedback, due, seq);
+        listed = encoded.rangesEncoded ?? due.ranges.length;
+      }
+      const fresh = this.nack.markNacked(due, listed, now);
       if (fresh >= 0 && this.rttProbeChunk < 0) {
         this.rttProbeChunk = fresh;
         this.rttProbeSentAt = now;
@@ -385,10 +384,31 @@ export class ReceiverSession implements Session {
       out = encodeOwn({ type: MessageType.ACK, flags: Flags.FROM_RECEIVER, transferId: this.transferId, seq: this.seq++, body: feedback }, this.config);
       this.stats.acksSent++;
     }
-    this.feedbackDue = false;
+    // Gaps still due (more than one NACK holds) go out in the next datagram, not at the next timer.
+    this.feedbackDue = receiving && this.nack.hasDue(now, this.rtt.smoothed);
     this.unacked = 0;
     this.flushRepaired();
     return this.count(out);
+  }
+
+  /**
+   * A NACK naming `due.ranges`, as many as fit. TRUNCATED unless it names
+   * every hole below highestSeen: the sender must not take the silence about
+   * an unnamed hole (a young one, one that did not fit, or one before the
+   * first listed) as an acknowledgement.
+   */
+  private encodeNack(feedback: FeedbackBody, due: DueRanges, seq: number): ReturnType<typeof encodeOwn> {
+    const complete = due.positions[0] === 0 && this.nack.listsEverything(due.ranges.length);
+    return encodeOwn(
+      {
+        type: MessageType.NACK,
+        flags: Flags.FROM_RECEIVER | (complete ? 0 : Flags.TRUNCATED),
+        transferId: this.transferId,
+        seq,
+        body: { ...feedback, ranges: due.ranges },
+      },
+      this.config,
+    );
   }
 
   private count(out: Outgoing): Outgoing {

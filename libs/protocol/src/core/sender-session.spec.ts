@@ -202,18 +202,54 @@ describe('SenderSession', () => {
       expect(s.takeFinal()?.type).toBe(MessageType.ABORT);
     });
 
-    it('probes the highest unacknowledged chunk with PROBE after a PTO without feedback', () => {
+    it('probes the highest unacknowledged chunk with PROBE one PTO after the last DATA, whatever feedback came meanwhile', () => {
       const { s } = setup(4 * CHUNK);
+      s.pollTransmit(0);
+      accept(s, 20);
+      drain(s, 20); // the last DATA leaves at 20
+      // Feedback without the tail (chunks 2 and 3) neither restarts nor delays the timer.
+      s.onFeedback(fb(2, 2), undefined, 0, 40);
+      const pto = s.rtt.pto(10);
+      expect(s.pollTimeout()).toBe(20 + pto);
+      s.handleTimeout(20 + pto - 0.01);
+      expect(drain(s, 20 + pto - 0.01)).toHaveLength(0);
+      s.handleTimeout(20 + pto);
+      const probe = drain(s, 20 + pto);
+      expect(probe.map((m) => [m.seq, m.flags & (Flags.PROBE | Flags.RETRANSMIT)])).toEqual([[3, Flags.PROBE | Flags.RETRANSMIT]]);
+    });
+
+    it('re-probes after srtt + 4 rttvar (no ack delay) when a probe got no answer at all, with the usual backoff', () => {
+      const { s } = setup(4 * CHUNK, { receiver: { maxAckDelayMs: 25 } });
       s.pollTransmit(0);
       accept(s, 20);
       drain(s, 20);
       s.onFeedback(fb(2, 2), undefined, 0, 40);
-      const pto = s.rtt.pto(10);
-      s.handleTimeout(40 + pto - 0.01);
-      expect(drain(s, 40 + pto - 0.01)).toHaveLength(0);
-      s.handleTimeout(40 + pto);
-      const probe = drain(s, 40 + pto);
-      expect(probe.map((m) => [m.seq, m.flags & (Flags.PROBE | Flags.RETRANSMIT)])).toEqual([[3, Flags.PROBE | Flags.RETRANSMIT]]);
+      const first = 20 + s.rtt.pto(25);
+      s.handleTimeout(first);
+      expect(drain(s, first).filter((m) => m.flags & Flags.PROBE)).toHaveLength(1);
+      // A PROBE is answered at once (PROTOCOL.md S.6): waiting another 25 ms of ack delay for it is waste.
+      const rto = s.rtt.rto();
+      expect(s.pollTimeout()).toBe(first + rto);
+      s.handleTimeout(first + rto);
+      expect(drain(s, first + rto).filter((m) => m.flags & Flags.PROBE)).toHaveLength(1);
+      // Third probe: doubled (probe count 2).
+      expect(s.pollTimeout()).toBe(first + rto + 2 * rto);
+    });
+
+    it('waits the full PTO (with ack delay) after a probe that was answered', () => {
+      const { s } = setup(4 * CHUNK, { receiver: { maxAckDelayMs: 25 } });
+      s.pollTransmit(0);
+      accept(s, 20);
+      drain(s, 20);
+      const first = 20 + s.rtt.pto(25);
+      s.handleTimeout(first);
+      drain(s, first);
+      // The receiver answered the probe, with nothing new: it is alive and the path works, so the
+      // next probe waits the full PTO from the last DATA (no repair is due: nothing was NACKed).
+      s.noteReceived(40, first + 5);
+      s.onFeedback(fb(2, 2), undefined, 0, first + 5);
+      expect(drain(s, first + 5)).toHaveLength(0);
+      expect(s.pollTimeout()).toBe(first + s.rtt.pto(25));
     });
 
     it('keeps probing the last chunk after everything is acknowledged, until COMPLETE', () => {

@@ -108,8 +108,9 @@ export class SenderSession implements Session {
   private firstOfferAt = 0;
   private nextOfferAt = 0;
   private lastHeardAt: number;
-  private lastFeedbackAt = Number.NEGATIVE_INFINITY;
   private lastDataSentAt = Number.NEGATIVE_INFINITY;
+  /** The last DATA sent was a probe (the receiver answers those at once, without ack delay). */
+  private lastDataWasProbe = false;
   private acceptedAt = 0;
   private probeDue = false;
   private probeCount = 0;
@@ -179,7 +180,6 @@ export class SenderSession implements Session {
     if (this.state !== 'offering') return; // a duplicate ACCEPT: only the idle timer cares
     this.state = this.chunkCount === 0 ? 'awaiting-complete' : 'sending';
     this.acceptedAt = now;
-    this.lastFeedbackAt = now;
     this.window = body.window;
     if (body.maxRate > 0 && body.maxRate < this.pacer.rateBytesPerSec) this.pacer.setRate(body.maxRate, now);
     // Karn: an ACCEPT answers the first OFFER only if there was no second one.
@@ -196,7 +196,6 @@ export class SenderSession implements Session {
   /** ACK (ranges undefined) or NACK. */
   onFeedback(body: FeedbackBody, ranges: readonly ChunkRange[] | undefined, flags: number, now: number): void {
     if (this.state !== 'sending' && this.state !== 'awaiting-complete') return;
-    this.lastFeedbackAt = now;
     if (ranges === undefined) this.stats.acksReceived++;
     else this.stats.nacksReceived++;
     // Never trust credit beyond the object: it only bounds the cursor.
@@ -316,6 +315,7 @@ export class SenderSession implements Session {
       this.probeDue = false;
       this.probeCount++;
       this.lastDataSentAt = now;
+      this.lastDataWasProbe = true;
       return this.sendOffer(now);
     }
     return this.sendData(now);
@@ -405,6 +405,7 @@ export class SenderSession implements Session {
     this.sentAt[chunk] = now;
     if (this.chunkState[chunk] === UNSENT) this.chunkState[chunk] = IN_FLIGHT;
     this.lastDataSentAt = now;
+    this.lastDataWasProbe = source === 'probe';
     if (source === 'new') {
       this.stats.chunksSent++;
     } else {
@@ -430,18 +431,29 @@ export class SenderSession implements Session {
   }
 
   /**
-   * PTO after the last DATA sent or feedback heard; from the second
-   * consecutive probe on, doubled per probe up to 2^MAX_PROBE_DOUBLINGS and
-   * maxBackoffMs (two probes one PTO apart stand in for QUIC's two probe
-   * packets per PTO: one lost probe should not cost a doubling). The doubling is
-   * capped low on purpose: a probe is one datagram, so probing a silent peer
-   * every 4 PTO costs nothing, while a long backoff after a few unlucky
-   * losses (a lost COMPLETE at 30 % loss) stalls a live transfer for seconds.
+   * PTO after the last DATA sent; from the second consecutive probe on,
+   * doubled per probe up to 2^MAX_PROBE_DOUBLINGS and maxBackoffMs (two
+   * probes one PTO apart stand in for QUIC's two probe packets per PTO: one
+   * lost probe should not cost a doubling). The doubling is capped low on
+   * purpose: a probe is one datagram, so probing a silent peer every 4 PTO
+   * costs nothing, while a long backoff after a few unlucky losses (a lost
+   * COMPLETE at 30 % loss) stalls a live transfer for seconds.
+   *
+   * The timer runs from the last DATA sent, not from the last feedback (as in
+   * RFC 9002 6.2.1): what it waits for is the answer to that DATA, and
+   * feedback that came meanwhile without it (a delayed ACK of an earlier
+   * repair) says nothing about the tail, so restarting on it only added a
+   * PTO to every lost last chunk. The PTO includes the receiver's
+   * maxAckDelayMs because an ordinary DATA may be acknowledged that late;
+   * a PROBE is answered at once (S.6), so after a probe that got no answer
+   * at all the wait is srtt + 4 rttvar: on a 2 ms path the 10 ms ack delay
+   * was 5 RTTs per lost probe or lost COMPLETE, doubled with each retry.
    */
   private probeAt(): number {
-    const pto = this.rtt.pto(this.config.receiver.maxAckDelayMs);
+    const unansweredProbe = this.lastDataWasProbe && this.lastHeardAt < this.lastDataSentAt;
+    const pto = this.rtt.pto(unansweredProbe ? 0 : this.config.receiver.maxAckDelayMs);
     const cap = Math.max(this.config.sender.maxBackoffMs, pto);
-    return Math.max(this.lastDataSentAt, this.lastFeedbackAt, this.acceptedAt) + backoffDelay(pto, Math.min(Math.max(0, this.probeCount - 1), MAX_PROBE_DOUBLINGS), cap);
+    return Math.max(this.lastDataSentAt, this.acceptedAt) + backoffDelay(pto, Math.min(Math.max(0, this.probeCount - 1), MAX_PROBE_DOUBLINGS), cap);
   }
 
   /** Highest chunk sent and not acknowledged; the last chunk once everything is. */
