@@ -34,6 +34,7 @@ describe('receiver over UDP', () => {
       UDPIX_DATA_DIR: dataDir,
       UDPIX_KEY: KEY,
       UDPIX_DRAIN_TIMEOUT_MS: 2000,
+      UDPIX_LINGER_MS: 0,
     });
     const receiver = await createReceiverApp(config, false);
     app = receiver.app;

@@ -42,11 +42,11 @@ class ImageSinkController {
 @Module({ controllers: [ImageSinkController] })
 class ImageSinkModule {}
 
-async function startReceiver(): Promise<{ app: INestMicroservice; port: number }> {
+async function startReceiver(): Promise<{ app: INestMicroservice; port: number; server: ServerUdp }> {
   const server = new ServerUdp({ host: '127.0.0.1', port: 0, key: Buffer.from(KEY, 'hex'), rate: 500_000_000 });
   const app = await NestFactory.createMicroservice(ImageSinkModule, { strategy: server, logger: false });
   await app.listen();
-  return { app, port: server.unwrap<Socket>().address().port };
+  return { app, port: server.unwrap<Socket>().address().port, server };
 }
 
 /** A loopback UDP port with nobody behind it: bound once to learn a free number, then closed. */
@@ -73,7 +73,7 @@ async function startSender(receiverPort: number, env: Record<string, string> = {
 
 describe('POST /v1/images over udpix to a ServerUdp receiver', () => {
   describe('with the receiver up', () => {
-    let receiver: { app: INestMicroservice; port: number };
+    let receiver: { app: INestMicroservice; port: number; server: ServerUdp };
     let sender: { app: INestApplication; base: string };
 
     beforeAll(async () => {
@@ -99,6 +99,25 @@ describe('POST /v1/images over udpix to a ServerUdp receiver', () => {
 
       const transfer = (await (await fetch(`${sender.base}/v1/transfers/${String(body['transfer'])}`)).json()) as Record<string, unknown>;
       expect(transfer).toMatchObject({ state: 'completed', transferId: expect.stringMatching(/^[0-9a-f]{16}$/), result: { sha256: PNG_SHA } });
+    });
+
+    it('sends to another receiver (?to=) from the same UDP socket', async () => {
+      const other = await startReceiver();
+      try {
+        const peers = new Set<string>();
+        receiver.server.on('started', (e) => peers.add(e.peer));
+        other.server.on('started', (e) => peers.add(e.peer));
+        const res = await fetch(`${sender.base}/v1/images?to=127.0.0.1:${other.port}`, { method: 'POST', body: PNG, headers: { 'content-type': 'image/png' } });
+        expect(res.status).toBe(201);
+        expect(await res.json()).toMatchObject({ sha256: PNG_SHA, receiver: `127.0.0.1:${other.port}` });
+        const again = await fetch(`${sender.base}/v1/images?to=localhost:${other.port}`, { method: 'POST', body: PNG, headers: { 'content-type': 'image/png' } });
+        expect(again.status).toBe(201);
+        expect((await fetch(`${sender.base}/v1/images`, { method: 'POST', body: PNG, headers: { 'content-type': 'image/png' } })).status).toBe(201);
+        // Both receivers saw the same sender address: one socket for all.
+        expect(peers.size).toBe(1);
+      } finally {
+        await other.app.close();
+      }
     });
 
     it('answers 202 and completes in the background with wait=false', async () => {

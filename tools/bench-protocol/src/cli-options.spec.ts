@@ -9,12 +9,15 @@ describe('parseCli', () => {
     expect(o.udpLosses).toEqual([0, 1, 5]);
     expect(o.rateMBps).toBeUndefined();
     expect(o.repeat).toBe(3);
+    expect(o.simSeeds).toBe(3);
   });
 
   it('--quick keeps 1 MB and 50 MB (the targets) unless sizes are given, and runs each case once', () => {
     expect(parseCli(['--quick']).sizes).toEqual([1e6, 50e6]);
     expect(parseCli(['--quick', '--sizes=2']).sizes).toEqual([2e6]);
     expect(parseCli(['--quick']).repeat).toBe(1);
+    expect(parseCli(['--quick']).simSeeds).toBe(1);
+    expect(parseCli(['--quick', '--sim-seeds=5']).simSeeds).toBe(5);
   });
 
   it('reads overrides', () => {

@@ -17,6 +17,8 @@ export interface CliOptions {
   ackEveryChunks: number | undefined;
   /** Runs per UDP/TCP case; the row kept is the median by goodput. */
   repeat: number;
+  /** Seeds per sim case; the row holds the medians. */
+  simSeeds: number;
   seed: number;
   outDir: string;
   help: boolean;
@@ -34,6 +36,7 @@ export const USAGE = `Usage: npm run bench:protocol -- [flags]
   --window=MB          receiver flow-control window (default: tuned)
   --ack-every=N        receiver ACK frequency in chunks (default: tuned)
   --repeat=N           runs per udp/tcp case, median kept (default 3; 1 with --quick)
+  --sim-seeds=N        seeds per sim case, medians kept (default 3; 1 with --quick)
   --seed=N             seed of payload-independent randomness (default 1)
   --out=DIR            where the JSON goes (default bench-results)
 `;
@@ -62,12 +65,14 @@ export function parseCli(argv: string[]): CliOptions {
     windowMB: undefined,
     ackEveryChunks: undefined,
     repeat: 3,
+    simSeeds: 3,
     seed: 1,
     outDir: 'bench-results',
     help: false,
   };
   let sizesGiven = false;
   let repeatGiven = false;
+  let simSeedsGiven = false;
   for (const arg of argv) {
     const [key, value = ''] = arg.replace(/^--/, '').split('=', 2);
     switch (key) {
@@ -106,6 +111,10 @@ export function parseCli(argv: string[]): CliOptions {
         options.repeat = Math.round(single(value, key));
         repeatGiven = true;
         break;
+      case 'sim-seeds':
+        options.simSeeds = Math.round(single(value, key));
+        simSeedsGiven = true;
+        break;
       case 'seed':
         options.seed = Math.round(single(value, key));
         break;
@@ -123,5 +132,6 @@ export function parseCli(argv: string[]): CliOptions {
   // --quick keeps 50 MB so the targets are still measured (at 0% loss only, see plan.ts).
   if (options.quick && !sizesGiven) options.sizes = [1e6, 50e6];
   if (options.quick && !repeatGiven) options.repeat = 1;
+  if (options.quick && !simSeedsGiven) options.simSeeds = 1;
   return options;
 }

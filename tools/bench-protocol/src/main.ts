@@ -9,22 +9,16 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { BenchResult } from './bench-result';
+import { medianRun, type BenchResult } from './bench-result';
 import { parseCli, USAGE } from './cli-options';
 import { settingsFor } from './endpoint-settings';
 import { PayloadSet } from './payload';
 import { makePlan } from './plan';
 import { evaluateTargets, formatTable, formatTargets, writeJson } from './report';
-import { runSimCase } from './sim-bench';
+import { runSimCaseSeeds } from './sim-bench';
 import { runTcpCase } from './tcp-bench';
 import { runUdpCase } from './udp-bench';
 import { WorkerHandle } from './worker-handle';
-
-function median(results: BenchResult[]): BenchResult {
-  const sorted = [...results].sort((a, b) => a.goodputMBps - b.goodputMBps);
-  // A failed or mismatched repeat must not be hidden behind a good one.
-  return results.find((r) => !r.dataMatches) ?? results.find((r) => !r.ok) ?? sorted[Math.floor(sorted.length / 2)];
-}
 
 function progress(r: BenchResult): void {
   const what = `${r.transport} ${(r.sizeBytes / 1e6).toFixed(0)}MB loss=${r.lossPct}%${r.rttMs !== undefined ? ` rtt=${r.rttMs}` : ''}${r.datagramSize ? ` dgram=${r.datagramSize}` : ''}`;
@@ -46,10 +40,13 @@ async function main(): Promise<number> {
 
   // Recorded, not judged: the per-row otherCores (see cpu-sample.ts) says whether a run was contended.
   const loadBefore = loadavg()[0];
-  process.stderr.write(`sim: ${plan.sim.length} runs, udp: ${plan.udp.length} x ${cli.repeat}, tcp: ${plan.tcp.length} x ${cli.repeat}\n`);
+  process.stderr.write(`sim: ${plan.sim.length} x ${cli.simSeeds} seeds, udp: ${plan.udp.length} x ${cli.repeat}, tcp: ${plan.tcp.length} x ${cli.repeat}\n`);
   let seed = cli.seed;
   for (const e of plan.sim) {
-    const r = runSimCase(payloads.get(e.sizeBytes), settingsFor(e.datagramSize, cli), { lossPct: e.lossPct, rttMs: e.rttMs, seed: seed++ });
+    // Consecutive seeds per case, as before (the first case still runs with --seed): one lucky or
+    // unlucky draw (a lost OFFER, a lost tail) no longer decides a row.
+    const seeds = Array.from({ length: cli.simSeeds }, () => seed++);
+    const r = runSimCaseSeeds(payloads.get(e.sizeBytes), settingsFor(e.datagramSize, cli), { lossPct: e.lossPct, rttMs: e.rttMs }, seeds);
     progress(r);
     results.push(r);
   }
@@ -69,7 +66,7 @@ async function main(): Promise<number> {
       for (const sizeBytes of plan.tcp) {
         const runs: BenchResult[] = [];
         for (let i = 0; i < cli.repeat; i++) runs.push(await runTcpCase(worker, payloads.get(sizeBytes), 60_000));
-        const r = median(runs);
+        const r = medianRun(runs);
         progress(r);
         results.push(r);
       }
@@ -80,7 +77,7 @@ async function main(): Promise<number> {
           const timeoutMs = 5000 + e.sizeBytes / 1e4;
           runs.push(await runUdpCase(worker, payloads.get(e.sizeBytes), settingsFor(e.datagramSize, cli), { lossPct: e.lossPct, seed: seed++, timeoutMs }));
         }
-        const r = median(runs);
+        const r = medianRun(runs);
         progress(r);
         results.push(r);
       }

@@ -48,4 +48,27 @@ describe('formatTable', () => {
     expect(lines[3]).toMatch(/^sim .* 5% +20 .* 0\.050/);
     expect(lines[4]).toMatch(/FAIL timeout$/);
   });
+
+  it('shows the handshake and the time from ACCEPT for sim rows, and notes the seeds and resent OFFERs', () => {
+    const sim = row({
+      transport: 'sim',
+      rttMs: 2,
+      timeMs: 900,
+      goodputMBps: 11.1,
+      handshakeMs: 202,
+      timeFromAcceptMs: 698,
+      goodputFromAcceptMBps: 14.3,
+      seeds: [1, 2, 3],
+      runs: [
+        { seed: 1, ok: true, timeMs: 900, handshakeMs: 202, timeFromAcceptMs: 698, offersSent: 2 },
+        { seed: 2, ok: true, timeMs: 700, handshakeMs: 2, timeFromAcceptMs: 698, offersSent: 1 },
+        { seed: 3, ok: true, timeMs: 950, handshakeMs: 202, timeFromAcceptMs: 748, offersSent: 2 },
+      ],
+    });
+    const lines = formatTable([sim, row({})]).split('\n');
+    expect(lines[0]).toMatch(/goodput MB\/s\s+hs ms\s+data ms\s+data MB\/s\s+retx ratio/);
+    expect(lines[2]).toMatch(/^sim .* 900 +11\.1 +202 +698 +14\.3 .*median of 3 seeds, OFFER resent in 2$/);
+    // udp rows have no handshake split: dashes.
+    expect(lines[3]).toMatch(/125\.0 +- +- +-/);
+  });
 });

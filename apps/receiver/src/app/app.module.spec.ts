@@ -1,10 +1,10 @@
 import { bootHttp, type HttpHarness } from '../testing/http-harness';
 import { events } from '../testing/fake-transport';
-import type { EndpointCounters } from '../transport/udp-transport';
+import type { UdpCounters } from '../transport/udp-transport';
 
 const A = '00000000000000aa';
 
-function counters(): EndpointCounters {
+function counters(): UdpCounters {
   return {
     datagramsReceived: 12,
     bytesReceived: 12_000,
@@ -17,9 +17,25 @@ function counters(): EndpointCounters {
     transfersCompleted: { sender: 0, receiver: 1 },
     transfersFailed: { sender: 0, receiver: 0 },
     offersRejected: 2,
-    tombstoneAnswers: 0,
+    tombstoneAnswers: 5,
     tombstonesEvicted: 0,
     bytesReserved: 4096,
+    socket: {
+      datagramsSent: 4,
+      bytesSent: 200,
+      datagramsReceived: 12,
+      bytesReceived: 12_000,
+      sendErrors: 2,
+      badDestinations: 0,
+      inboundDropped: 0,
+      backpressureStalls: 0,
+      peakSendsInFlight: 1,
+      sendsInFlight: 0,
+      sendQueueCount: 0,
+      sendQueueBytes: 0,
+      wakeUps: 3,
+      lastSendError: undefined,
+    },
   };
 }
 
@@ -75,6 +91,8 @@ describe('AppModule', () => {
     expect(text).toMatch(/udpix_receiver_retransmitted_chunks_total 3/);
     expect(text).toMatch(/udpix_receiver_transfer_rtt_seconds_count 1/);
     expect(text).toMatch(/udpix_receiver_reserved_bytes 4096/);
+    expect(text).toMatch(/udpix_receiver_udp_send_errors_total 2/);
+    expect(text).toMatch(/udpix_receiver_tombstone_answers_total 5/);
     expect(text).toContain('udpix_receiver_process_cpu_user_seconds_total');
   });
 });

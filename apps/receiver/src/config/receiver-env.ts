@@ -27,6 +27,11 @@ export const RECEIVER_ENV = [
   { name: 'UDPIX_MAX_DATAGRAM', default: '1472', meaning: 'Largest datagram, 576..65507 bytes; must match the sender' },
   { name: 'UDPIX_HANDLER_TIMEOUT_MS', default: '30000', meaning: 'Longest time storing a verified image may take before the transfer fails' },
   { name: 'UDPIX_DRAIN_TIMEOUT_MS', default: '10000', meaning: 'On SIGTERM: new transfers are refused and those in flight get this long to finish' },
+  {
+    name: 'UDPIX_LINGER_MS',
+    default: '2000',
+    meaning: 'On SIGTERM, after the drain: the UDP socket stays open until this long after the last transfer finished, so a sender whose COMPLETE was lost still gets it (0: close at once; at most 60000)',
+  },
   { name: 'UDPIX_SSE_HEARTBEAT_MS', default: '15000', meaning: 'Interval of the comment lines GET /v1/events sends to keep idle connections (and proxies) open' },
   { name: 'UDPIX_MAX_LISTED_TRANSFERS', default: '256', meaning: 'Transfers in flight tracked for GET /v1/transfers (oldest dropped from the list beyond it)' },
 ] as const satisfies readonly EnvVar[];

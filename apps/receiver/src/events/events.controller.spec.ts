@@ -55,6 +55,8 @@ describe('EventsController', () => {
       await sse.closedByServer();
       await closing;
       expect(h.transport.drained).toBe(true);
+      // Then the transport closes, lingering as configured.
+      expect(h.transport.closedWith).toEqual({ lingerMs: 2000 });
     });
   });
 });

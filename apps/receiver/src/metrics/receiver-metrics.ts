@@ -4,15 +4,15 @@ import { METRICS_REGISTRY } from '@udpix/service-kit';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { ReassemblyService } from '../reassembly/reassembly.service';
 import { TransferEventName, type TransferCompletedEvent, type TransferFailedEvent, type TransferGapEvent } from '../reassembly/transfer-events';
-import { RECEIVER_TRANSPORT, type EndpointCounters, type ReceiverTransport } from '../transport/udp-transport';
+import { RECEIVER_TRANSPORT, type ReceiverTransport, type UdpCounters } from '../transport/udp-transport';
 
 export const METRIC_PREFIX = 'udpix_receiver_';
 
 /**
  * The receiver's Prometheus metrics. Per-transfer ones come from the
- * application events; datagram and drop counts are read from the endpoint's
- * own counters at scrape time (collect), so they are exact and cost nothing
- * per datagram.
+ * application events; datagram and drop counts are read from the transport's
+ * counters (endpoint and socket) at scrape time (collect), so they are exact
+ * and cost nothing per datagram.
  */
 @Injectable()
 export class ReceiverMetrics {
@@ -28,7 +28,7 @@ export class ReceiverMetrics {
     reassembly: ReassemblyService,
   ) {
     const registers = [registry];
-    const counters = (): EndpointCounters | undefined => this.transport.counters();
+    const counters = (): UdpCounters | undefined => this.transport.counters();
     this.transfers = new Counter({ name: `${METRIC_PREFIX}transfers_total`, help: 'Transfers received, by outcome (completed, failed) and error code', labelNames: ['outcome', 'code'], registers });
     this.imageBytes = new Counter({ name: `${METRIC_PREFIX}image_bytes_total`, help: 'Bytes of objects received and verified', registers });
     this.repairedChunks = new Counter({ name: `${METRIC_PREFIX}retransmitted_chunks_total`, help: 'Chunks that were missing and arrived again after a NACK (retransmissions received)', registers });
@@ -50,6 +50,14 @@ export class ReceiverMetrics {
     mirror(registry, `${METRIC_PREFIX}udp_bytes_total`, 'UDP payload bytes, by direction', 'direction', () => {
       const c = counters();
       return c && { received: c.bytesReceived, sent: c.bytesSent };
+    });
+    mirror(registry, `${METRIC_PREFIX}udp_send_errors_total`, 'Datagrams the socket failed to send (the protocol repairs them as loss)', undefined, () => {
+      const c = counters();
+      return c && { '': c.socket.sendErrors };
+    });
+    mirror(registry, `${METRIC_PREFIX}tombstone_answers_total`, 'Late datagrams of finished transfers answered with their recorded COMPLETE/FAILED', undefined, () => {
+      const c = counters();
+      return c && { '': c.tombstoneAnswers };
     });
     mirror(registry, `${METRIC_PREFIX}offers_rejected_total`, 'OFFERs refused (limits, draining, bad offer)', undefined, () => {
       const c = counters();

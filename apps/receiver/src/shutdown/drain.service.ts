@@ -7,11 +7,14 @@ import { RECEIVER_TRANSPORT, type ReceiverTransport } from '../transport/udp-tra
 /**
  * Graceful stop (SIGTERM with enableShutdownHooks, or app.close()): refuse new
  * OFFERs, give the transfers in flight UDPIX_DRAIN_TIMEOUT_MS to finish or
- * fail, then end the SSE streams. Nest then closes HTTP and the transport;
- * the transport aborts whatever is still in flight (SHUTTING_DOWN), so the
- * senders learn at once instead of timing out.
+ * fail, end the SSE streams, then close the transport: it aborts whatever is
+ * still in flight (SHUTTING_DOWN), so the senders learn at once instead of
+ * timing out, and keeps the socket open until UDPIX_LINGER_MS passed since
+ * the last transfer finished, so a sender whose COMPLETE was lost gets it
+ * again instead of failing a stored image. Nest then closes HTTP (and calls
+ * the transport's close() again, a no-op by then).
  *
- * One hook does all three in order: Nest runs the hooks of one module's
+ * One hook does it all in order: Nest runs the hooks of one module's
  * providers concurrently.
  */
 @Injectable()
@@ -32,5 +35,6 @@ export class DrainService implements BeforeApplicationShutdown {
     const idle = await this.reassembly.whenIdle(this.config.UDPIX_DRAIN_TIMEOUT_MS);
     if (!idle) this.logger.warn(`drain timed out with ${this.reassembly.list().length} transfer(s) in flight; they will be aborted`);
     this.stream.end();
+    await this.transport.close({ lingerMs: this.config.UDPIX_LINGER_MS });
   }
 }

@@ -1,12 +1,14 @@
 import type { AddressInfo } from 'node:net';
-import type { EndpointCounters, ReceiverTransport, TransferInfo, TransferStats, UdpTransferEvent } from '../transport/udp-transport';
+import type { ReceiverTransport, TransferInfo, TransferStats, UdpCounters, UdpTransferEvent } from '../transport/udp-transport';
 
 /** Test double of the transport: tests push transport events and set counters by hand. */
 export class FakeTransport implements ReceiverTransport {
   private readonly listeners: Array<(event: UdpTransferEvent) => void> = [];
   drained = false;
+  /** The lingerMs close() was called with, once it was. */
+  closedWith: { lingerMs: number } | undefined;
   endpointTransfers: TransferInfo[] = [];
-  endpointCounters: EndpointCounters | undefined;
+  endpointCounters: UdpCounters | undefined;
   boundAddress: AddressInfo | undefined = { address: '127.0.0.1', family: 'IPv4', port: 5000 };
 
   onTransferEvent(listener: (event: UdpTransferEvent) => void): void {
@@ -17,7 +19,7 @@ export class FakeTransport implements ReceiverTransport {
     for (const l of this.listeners) l(event);
   }
 
-  counters(): EndpointCounters | undefined {
+  counters(): UdpCounters | undefined {
     return this.endpointCounters;
   }
 
@@ -27,6 +29,11 @@ export class FakeTransport implements ReceiverTransport {
 
   drain(): void {
     this.drained = true;
+  }
+
+  async close(options: { lingerMs: number }): Promise<void> {
+    this.closedWith = options;
+    this.boundAddress = undefined;
   }
 
   address(): AddressInfo | undefined {

@@ -4,12 +4,12 @@
  * endpoint counters, drain, and the bound address. Swapping or mocking the
  * transport touches this file only.
  */
-import { ServerUdp, type EndpointCounters, type TransferInfo, type UdpTransferEvent, type UdpTransferEventType } from '@udpix/protocol';
+import { ServerUdp, type TransferInfo, type UdpCounters, type UdpTransferEvent, type UdpTransferEventType } from '@udpix/protocol';
 import { parseSharedKey } from '@udpix/service-kit';
 import type { AddressInfo } from 'node:net';
 import type { ReceiverConfig } from '../config/receiver-config';
 
-export type { EndpointCounters, TransferInfo, TransferStats, UdpTransferEvent, UdpTransferEventType } from '@udpix/protocol';
+export type { EndpointCounters, TransferInfo, TransferStats, UdpCounters, UdpTransferEvent, UdpTransferEventType } from '@udpix/protocol';
 export { UdpContext } from '@udpix/protocol';
 
 /** Injection token of the ReceiverTransport. */
@@ -23,12 +23,18 @@ const TRANSFER_EVENT_TYPES: readonly UdpTransferEventType[] = ['started', 'progr
 export interface ReceiverTransport {
   /** Every transfer-level event, in the order the endpoint produced them. */
   onTransferEvent(listener: (event: UdpTransferEvent) => void): void;
-  /** The endpoint's counters, or undefined while not listening. */
-  counters(): EndpointCounters | undefined;
+  /** The endpoint's counters and the socket's stats (a snapshot), or undefined while not listening. */
+  counters(): UdpCounters | undefined;
   /** Transfers the endpoint holds right now. */
   transfers(): TransferInfo[];
   /** Refuse new OFFERs; transfers in flight go on. */
   drain(): void;
+  /**
+   * Abort what is still in flight and close the socket, after keeping it open
+   * until `lingerMs` passed since the last transfer finished (late senders
+   * whose COMPLETE was lost get it again from the tombstones).
+   */
+  close(options: { lingerMs: number }): Promise<void>;
   /** The bound UDP address, or undefined while not listening. */
   address(): AddressInfo | undefined;
 }
@@ -58,20 +64,20 @@ export class ServerUdpTransport implements ReceiverTransport {
     for (const type of TRANSFER_EVENT_TYPES) this.server.on(type, listener);
   }
 
-  counters(): EndpointCounters | undefined {
-    return this.server.getDriver()?.endpoint.counters;
+  counters(): UdpCounters | undefined {
+    return this.server.counters();
   }
 
   transfers(): TransferInfo[] {
-    return this.server.getDriver()?.endpoint.transfers() ?? [];
+    return this.server.transfers();
   }
 
   drain(): void {
-    const driver = this.server.getDriver();
-    if (driver === undefined) return;
-    driver.endpoint.drain();
-    // The endpoint was touched directly: let the driver send what that changed.
-    driver.drive();
+    this.server.drain();
+  }
+
+  close(options: { lingerMs: number }): Promise<void> {
+    return this.server.close(options);
   }
 
   address(): AddressInfo | undefined {

@@ -30,7 +30,7 @@ function imageClientProvider(config: SenderConfig, options: SenderModuleOptions)
       const receiver = parseReceiverAddress(config.UDPIX_RECEIVER);
       if (receiver === undefined) throw new Error(`UDPIX_RECEIVER: not host:port: ${config.UDPIX_RECEIVER}`);
       const client = new UdpImageClient(udpClientOptions(config), receiver);
-      await client.connectDefault();
+      await client.connect();
       return client;
     },
   };

@@ -20,6 +20,9 @@ describe('resolveEndpointConfig', () => {
     [{ sender: { maxTransmissionsPerChunk: 300 } }, 'sender.maxTransmissionsPerChunk'],
     [{ sender: { offerTimeoutMs: Number.NaN } }, 'sender.offerTimeoutMs'],
     [{ sender: { maxBackoffMs: -1 } }, 'sender.maxBackoffMs'],
+    [{ sender: { endpointRateBytesPerSec: 500 } }, 'sender.endpointRateBytesPerSec'],
+    [{ sender: { endpointRateBytesPerSec: -1 } }, 'sender.endpointRateBytesPerSec'],
+    [{ sender: { endpointRateBytesPerSec: Number.POSITIVE_INFINITY } }, 'sender.endpointRateBytesPerSec'],
     [{ receiver: { windowBytes: 100 } }, 'receiver.windowBytes'],
     [{ receiver: { maxRateBytesPerSec: 2 ** 33 } }, 'receiver.maxRateBytesPerSec'],
     [{ receiver: { autoCommit: 'yes' as unknown as boolean } }, 'receiver.autoCommit'],
@@ -39,6 +42,13 @@ describe('resolveEndpointConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).option).toBe(option);
     expect((error as ConfigError).message).toContain(option);
+  });
+
+  it('derives sender.endpointRateBytesPerSec from the resolved rateBytesPerSec unless given; 0 is allowed (off)', () => {
+    expect(defaultEndpointConfig().sender.endpointRateBytesPerSec).toBe(defaultEndpointConfig().sender.rateBytesPerSec);
+    expect(resolveEndpointConfig({ sender: { rateBytesPerSec: 140e6 } }).sender.endpointRateBytesPerSec).toBe(140e6);
+    expect(resolveEndpointConfig({ sender: { rateBytesPerSec: 140e6, endpointRateBytesPerSec: 50e6 } }).sender.endpointRateBytesPerSec).toBe(50e6);
+    expect(resolveEndpointConfig({ sender: { endpointRateBytesPerSec: 0 } }).sender.endpointRateBytesPerSec).toBe(0);
   });
 
   it('requires tombstones to outlive the replay window in authenticated mode', () => {

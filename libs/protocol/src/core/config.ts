@@ -29,6 +29,8 @@ export function defaultEndpointConfig(): EndpointConfig {
     wire: { maxDatagram: DEFAULT_MAX_DATAGRAM },
     sender: {
       rateBytesPerSec: 12_500_000, // 100 Mbit/s
+      // resolveEndpointConfig derives it from rateBytesPerSec when not given (see there).
+      endpointRateBytesPerSec: 12_500_000,
       burstDatagrams: 16,
       initialRttMs: 100,
       offerTimeoutMs: 10_000,
@@ -92,6 +94,8 @@ function checkBoolean(option: string, value: unknown): void {
 
 function checkSender(s: SenderConfig): void {
   checkNumber('sender.rateBytesPerSec', s.rateBytesPerSec, { min: 1000, max: 1e11 });
+  // 0 turns the shared bucket off; otherwise the same bounds as the per-transfer rate.
+  if (s.endpointRateBytesPerSec !== 0) checkNumber('sender.endpointRateBytesPerSec', s.endpointRateBytesPerSec, { min: 1000, max: 1e11 });
   checkNumber('sender.burstDatagrams', s.burstDatagrams, { min: 1, max: 65_536, integer: true });
   checkNumber('sender.initialRttMs', s.initialRttMs, { min: 0, max: 60_000, exclusiveMin: true });
   checkNumber('sender.offerTimeoutMs', s.offerTimeoutMs, { min: 1, max: 3_600_000 });
@@ -136,7 +140,14 @@ export function resolveEndpointConfig(input: EndpointConfigInput = {}): Endpoint
   const d = defaultEndpointConfig();
   const config: EndpointConfig = {
     wire: { ...d.wire, ...input.wire },
-    sender: { ...d.sender, ...input.sender },
+    sender: {
+      ...d.sender,
+      ...input.sender,
+      // Follows the per-transfer rate unless set: an application that raises rateBytesPerSec for one fast
+      // transfer must not find it silently capped at the default, and a single transfer then runs exactly
+      // as before while N concurrent ones share that rate instead of multiplying it.
+      endpointRateBytesPerSec: input.sender?.endpointRateBytesPerSec ?? input.sender?.rateBytesPerSec ?? d.sender.endpointRateBytesPerSec,
+    },
     receiver: { ...d.receiver, ...input.receiver },
     progressIntervalMs: input.progressIntervalMs ?? d.progressIntervalMs,
     controlQueueLimit: input.controlQueueLimit ?? d.controlQueueLimit,

@@ -212,6 +212,73 @@ describe('Endpoint', () => {
     });
   });
 
+  describe('endpoint-wide pacing (sender.endpointRateBytesPerSec)', () => {
+    const CHUNK_DATAGRAM = 1472;
+    /** Two accepted transfers of 20 full chunks each from `a`, handshake done at t=0. */
+    function twoTransfers(endpointRateBytesPerSec: number): { a: Endpoint; b: Endpoint } {
+      // 1472 bytes per ms for each bucket, 4 datagrams deep.
+      const a = endpoint({ sender: { rateBytesPerSec: 1_472_000, endpointRateBytesPerSec, burstDatagrams: 4 } });
+      const b = endpoint();
+      a.send('b', { data: new Uint8Array(20 * 1448) }, 0);
+      a.send('b', { data: new Uint8Array(20 * 1448) }, 0);
+      for (let t = a.pollTransmit(0); t; t = a.pollTransmit(0)) {
+        expect(msg(t).type).toBe(MessageType.OFFER);
+        b.handleDatagram('a', bytes(t), 0);
+      }
+      for (let t = b.pollTransmit(0); t; t = b.pollTransmit(0)) a.handleDatagram('b', bytes(t), 0);
+      return { a, b };
+    }
+
+    function dataNow(a: Endpoint, now: number): Transmit[] {
+      const out: Transmit[] = [];
+      for (let t = a.pollTransmit(now); t; t = a.pollTransmit(now)) out.push(t);
+      return out;
+    }
+
+    it('caps what all sessions together send at once to one bucket; without it each session sends its own burst', () => {
+      const shared = dataNow(twoTransfers(1_472_000).a, 0);
+      // 4 datagrams of tokens minus the two OFFERs charged to the bucket: 3 DATA, from both transfers in turn.
+      expect(shared.map((t) => msg(t).type)).toEqual([MessageType.DATA, MessageType.DATA, MessageType.DATA]);
+      expect(new Set(shared.map((t) => msg(t).transferId)).size).toBe(2);
+      expect(dataNow(twoTransfers(0).a, 0)).toHaveLength(8);
+    });
+
+    it('pollTimeout names the shared bucket\'s refill time when sessions are blocked only by it (no spinning)', () => {
+      const { a } = twoTransfers(1_472_000);
+      dataNow(a, 0);
+      // Both sessions still hold tokens of their own; only the shared bucket is short.
+      const t = a.pollTimeout() as number;
+      expect(t).toBeGreaterThan(0);
+      expect(t).toBeLessThan(1);
+      expect(a.pollTransmit(t / 2)).toBeUndefined();
+      expect(msg(a.pollTransmit(t)).type).toBe(MessageType.DATA);
+      // Now the bucket is empty: the next DATA is one datagram's worth of refill later.
+      expect(a.pollTimeout()).toBeCloseTo(t + 1, 6);
+    });
+
+    it('never holds back control datagrams, but charges them, so DATA after them waits longer', () => {
+      const { a } = twoTransfers(1_472_000);
+      dataNow(a, 0);
+      const t = a.pollTimeout() as number;
+      // A new transfer's OFFER and a PONG go out at once though the shared bucket is short.
+      a.send('b', { data: new Uint8Array(10) }, 0);
+      const offer = a.pollTransmit(0);
+      expect(msg(offer).type).toBe(MessageType.OFFER);
+      a.handleDatagram('b', wire({ type: MessageType.PING, flags: Flags.FROM_RECEIVER, transferId: '0000000000000000', seq: 0, body: { token: 7 } }), 0);
+      const pong = a.pollTransmit(0);
+      expect(msg(pong).type).toBe(MessageType.PONG);
+      expect(a.pollTransmit(0)).toBeUndefined();
+      // Their bytes were charged: the next DATA comes that much later.
+      const charged = (offer as Transmit).length + (pong as Transmit).length;
+      expect(a.pollTimeout()).toBeCloseTo(t + charged / CHUNK_DATAGRAM, 6);
+    });
+
+    it('defaults to sender.rateBytesPerSec, and 0 turns it off', () => {
+      expect(endpoint({ sender: { rateBytesPerSec: 3e6 } }).config.sender.endpointRateBytesPerSec).toBe(3e6);
+      expect(endpoint({ sender: { endpointRateBytesPerSec: 0 } }).config.sender.endpointRateBytesPerSec).toBe(0);
+    });
+  });
+
   describe('finiteDeadline', () => {
     it('passes finite deadlines through and turns "never" into undefined', () => {
       expect(finiteDeadline(12.5, 10)).toBe(12.5);

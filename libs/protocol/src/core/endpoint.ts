@@ -11,6 +11,18 @@
  * sender.maxTransfers + receiver.maxTransfers sessions (64 + 64 by default),
  * so a scan costs well under a microsecond per session; a timer heap would
  * only pay off with thousands of concurrent transfers.
+ *
+ * Endpoint-wide pacing: every sender session has its own token bucket
+ * (sender.rateBytesPerSec), and all of them also draw from one bucket the
+ * Endpoint owns (sender.endpointRateBytesPerSec), so N concurrent transfers
+ * share one rate on the wire instead of sending N times it into the peer's
+ * socket buffer. The session asks the shared bucket itself, because only it
+ * knows whether its next datagram is DATA and how long it is, and its
+ * pollTimeout then names the shared bucket's refill time. Control datagrams
+ * (OFFER, PING, ACCEPT, ACK, NACK, COMPLETE, ...) never wait for it: they are
+ * small, rare, and what unblocks everyone's DATA (a starved ACK would stall
+ * the peer's sender, a starved NACK the repairs), so they go at once and are
+ * only charged to it, which keeps the total on the wire at the rate.
  */
 import { randomBytes } from 'crypto';
 import { decode } from '../wire/codec';
@@ -22,6 +34,7 @@ import { resolveEndpointConfig } from './config';
 import { ReceiverSession } from './receiver-session';
 import { SenderSession } from './sender-session';
 import { encodeOwn, type Outgoing, type Session, type SessionContext } from './session';
+import { TokenBucketPacer } from './pacer';
 import { sha256, toHex } from './stats';
 import { TombstoneStore } from './tombstones';
 import type {
@@ -98,6 +111,8 @@ export class Endpoint implements ProtocolEndpoint {
   private seq = 0;
   private lastNow = Number.NEGATIVE_INFINITY;
   private readonly context: SessionContext;
+  /** The bucket shared by all sender sessions; undefined when sender.endpointRateBytesPerSec is 0. */
+  private pacer: TokenBucketPacer | undefined;
 
   constructor(options: EndpointOptions = {}) {
     this.config = resolveEndpointConfig(options.config);
@@ -135,7 +150,7 @@ export class Endpoint implements ProtocolEndpoint {
     // 64 random bits: a collision is a broken random source, not bad luck; still never reuse a live id.
     for (let tries = 0; this.senders.has(id) && tries < 8; tries++) id = newTransferId(this.random);
     if (this.senders.has(id)) return refuse(Reason.UNSPECIFIED, 'random source keeps returning a transfer id in use');
-    const session = new SenderSession({ transferId: id, peer: to, data, offer, now, context: this.context });
+    const session = new SenderSession({ transferId: id, peer: to, data, offer, now, context: this.context, endpointPacer: this.sharedPacer(now) });
     this.senders.set(id, session);
     this.active.push(session);
     this.counters.transfersStarted.sender++;
@@ -237,7 +252,7 @@ export class Endpoint implements ProtocolEndpoint {
   pollTransmit(now: number): Transmit | undefined {
     this.tick(now);
     const q = this.control.shift();
-    if (q !== undefined) return this.transmit(q.to, q.out);
+    if (q !== undefined) return this.transmit(q.to, q.out, now);
     const n = this.active.length;
     for (let k = 0; k < n; k++) {
       const index = (this.rr + k) % n;
@@ -250,7 +265,7 @@ export class Endpoint implements ProtocolEndpoint {
       }
       if (out !== undefined) {
         this.rr = (index + 1) % n;
-        return this.transmit(s.peer, out);
+        return this.transmit(s.peer, out, now);
       }
     }
     return undefined;
@@ -322,6 +337,17 @@ export class Endpoint implements ProtocolEndpoint {
 
   private tick(now: number): void {
     if (now > this.lastNow) this.lastNow = now;
+  }
+
+  /**
+   * The endpoint-wide bucket, created with the first transfer: the core has
+   * no clock of its own, and the bucket starts full at its creation time.
+   */
+  private sharedPacer(now: number): TokenBucketPacer | undefined {
+    const s = this.config.sender;
+    if (s.endpointRateBytesPerSec === 0) return undefined;
+    this.pacer ??= new TokenBucketPacer(s.endpointRateBytesPerSec, s.burstDatagrams * this.config.wire.maxDatagram, now);
+    return this.pacer;
   }
 
   private emit(e: EndpointEvent): void {
@@ -441,7 +467,9 @@ export class Endpoint implements ProtocolEndpoint {
     this.control.push({ to, out: encodeOwn(message, this.config) });
   }
 
-  private transmit(to: PeerAddress, out: Outgoing): Transmit {
+  private transmit(to: PeerAddress, out: Outgoing, now: number): Transmit {
+    // DATA was taken from the shared bucket by its session before it was built; everything else is charged here.
+    if (out.type !== MessageType.DATA) this.pacer?.charge(now, out.length);
     this.counters.datagramsSent++;
     this.counters.bytesSent += out.length;
     const name = messageTypeName(out.type);

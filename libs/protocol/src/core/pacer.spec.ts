@@ -51,6 +51,34 @@ describe('TokenBucketPacer', () => {
       expect(p.nextAvailableAt(0, 500)).toBeCloseTo(0.5, 9);
       expect(p.nextAvailableAt(0.25, 500)).toBeCloseTo(0.5, 9);
     });
+
+    it('counts from the last refill when asked with a stale now (a shared bucket), quickly', () => {
+      const p = new TokenBucketPacer(1_000_000, 1000, 0);
+      p.tryConsume(100, 1000); // spent at t=100 by one session
+      const started = Date.now();
+      // Another session whose clock still says t=0 asks: the answer is the real refill time, not 1 ms.
+      expect(p.nextAvailableAt(0, 1000)).toBeCloseTo(101, 9);
+      expect(Date.now() - started).toBeLessThan(100);
+    });
+  });
+
+  describe('charge', () => {
+    it('takes tokens even when the bucket is short, so DATA after it waits for the debt', () => {
+      const p = new TokenBucketPacer(1_000_000, 1000, 0);
+      p.charge(0, 600);
+      expect(p.available).toBeCloseTo(400, 9);
+      p.charge(0, 600); // 200 bytes of debt
+      expect(p.available).toBeCloseTo(-200, 9);
+      expect(p.nextAvailableAt(0, 1000)).toBeCloseTo(1.2, 9);
+      expect(p.tryConsume(1.2, 1000)).toBe(true);
+    });
+
+    it('floors the debt at one bucket depth', () => {
+      const p = new TokenBucketPacer(1_000_000, 1000, 0);
+      for (let i = 0; i < 100; i++) p.charge(0, 1000);
+      expect(p.available).toBe(-1000);
+      expect(p.nextAvailableAt(0, 1000)).toBeCloseTo(2, 9);
+    });
   });
 
   describe('setRate', () => {

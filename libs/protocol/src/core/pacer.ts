@@ -68,12 +68,31 @@ export class TokenBucketPacer implements Pacer {
     this.refill(now);
     const need = Math.min(bytes, this.burstBytes);
     if (this.tokens + EPSILON_BYTES >= need) return now;
-    let t = now + (need - this.tokens) / this.perMs;
+    // Count from the last refill, not from `now`: a shared bucket is asked by sessions whose clocks lag
+    // the one that last spent from it, and a stale `now` would put t early and leave the loop below
+    // stepping by ulps across the whole lag.
+    let t = Math.max(now, this.last) + (need - this.tokens) / this.perMs;
     // Epoch-scale times (~1.7e12 ms) have a resolution of ~0.25 us, coarser than one byte's worth of
     // tokens at high rates: step t up until the refill tryConsume will compute at t really covers `need`.
-    const step = Math.max(Math.abs(t) * Number.EPSILON, Number.MIN_VALUE);
-    while (this.tokens + (t - this.last) * this.perMs + EPSILON_BYTES < need) t += step;
+    // The step is computed only when needed: this runs for every blocked session on every pollTimeout,
+    // and the common case needs no step at all.
+    if (this.tokens + (t - this.last) * this.perMs + EPSILON_BYTES < need) {
+      const step = Math.max(Math.abs(t) * Number.EPSILON, Number.MIN_VALUE);
+      do t += step;
+      while (this.tokens + (t - this.last) * this.perMs + EPSILON_BYTES < need);
+    }
     return t;
+  }
+
+  /**
+   * Takes `bytes` tokens whether or not the bucket holds them: for datagrams
+   * that must not wait (control messages through an endpoint-wide bucket)
+   * but still use the wire. The debt is floored at one bucket depth, so a
+   * burst of control traffic delays DATA by at most burst / rate.
+   */
+  charge(now: number, bytes: number): void {
+    this.refill(now);
+    this.tokens = Math.max(-this.burstBytes, this.tokens - bytes);
   }
 
   setRate(rateBytesPerSec: number, now: number): void {

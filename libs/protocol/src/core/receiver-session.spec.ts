@@ -267,6 +267,25 @@ describe('ReceiverSession', () => {
     });
   });
 
+  describe('onPeerAbort', () => {
+    it('puts the sender’s raw ABORT text in peerMessage, message unchanged, and sends nothing back', () => {
+      const { r, give, events } = afterAccept(2 * CHUNK);
+      give(0, 1);
+      r.onPeerAbort(Reason.CANCELLED, 'client went away: bye', 2);
+      expect(events.at(-1)).toMatchObject({ type: 'failed', role: 'receiver', reason: Reason.CANCELLED, message: 'aborted by sender: client went away: bye', peerMessage: 'client went away: bye' });
+      expect(r.takeFinal()).toBeUndefined();
+    });
+
+    it('has no peerMessage when the receiver itself ended the transfer', () => {
+      const { r, give, events } = afterAccept(CHUNK);
+      give(0, 1);
+      r.fail(Reason.APPLICATION, 'no space', 2);
+      const failed = events.at(-1);
+      expect(failed?.type).toBe('failed');
+      expect(failed !== undefined && 'peerMessage' in failed).toBe(false);
+    });
+  });
+
   describe('handleTimeout', () => {
     it('frees an idle transfer after idleTimeoutMs with failed TIMEOUT and ABORT', () => {
       const { r, give, events } = afterAccept(10 * CHUNK, { receiver: { idleTimeoutMs: 1000 } });

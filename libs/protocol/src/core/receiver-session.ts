@@ -17,9 +17,10 @@ import { NO_ECHO } from '../wire/feedback';
 import { Flags, MAX_RESULT_BYTES, MessageType, Reason, type FeedbackBody, type Message, type OfferBody, type TransferId } from '../wire/messages';
 import { NackScheduler, type DueRanges } from './nack-scheduler';
 import { RttEstimator } from './rtt-estimator';
-import { encodeOwn, type Outgoing, type Session, type SessionContext } from './session';
-import { bytesEqual, newTransferStats, snapshotStats, toHex } from './stats';
-import type { EndpointConfig, OfferInfo, PeerAddress, TransferInfo, TransferStats } from './types';
+import { encodeOwn, type Outgoing, type SessionContext } from './session';
+import { SessionBase } from './session-base';
+import { bytesEqual, toHex } from './stats';
+import type { OfferInfo, PeerAddress } from './types';
 
 export type ReceiverState = 'receiving' | 'verified' | 'completed' | 'failed';
 
@@ -37,24 +38,15 @@ export interface ReceiverSessionParams {
 
 const EMPTY = new Uint8Array(0);
 
-export class ReceiverSession implements Session {
+export class ReceiverSession extends SessionBase<ReceiverState> {
   readonly role = 'receiver' as const;
-  readonly transferId: TransferId;
-  readonly peer: PeerAddress;
-  readonly stats: TransferStats = newTransferStats();
   readonly offerInfo: OfferInfo;
   state: ReceiverState = 'receiving';
   /** Bytes reserved for this transfer (returned to the Endpoint's budget when it ends). */
   readonly reservedBytes: number;
 
-  private readonly config: EndpointConfig;
-  private readonly context: SessionContext;
-  private readonly offer: OfferBody;
   private buffer: Uint8Array;
   private readonly bits: Uint32Array;
-  private readonly chunkSize: number;
-  private readonly chunkCount: number;
-  private readonly totalSize: number;
   private readonly windowChunks: number;
 
   private cumulative = 0;
@@ -67,11 +59,7 @@ export class ReceiverSession implements Session {
 
   readonly rtt: RttEstimator;
   readonly nack: NackScheduler;
-  private seq = 0;
 
-  private readonly startedAt: number;
-  private lastNow: number;
-  private lastHeardAt: number;
   private acceptDue = true;
   private acceptSends = 0;
   private acceptSentAt = 0;
@@ -84,27 +72,15 @@ export class ReceiverSession implements Session {
   private rttProbeChunk = -1;
   private rttProbeSentAt = 0;
   private commitDeadline = Number.POSITIVE_INFINITY;
-  private lastProgressAt = Number.NEGATIVE_INFINITY;
-  private lastProgressBytes = -1;
-  private endedAt: number | undefined;
 
-  private finalMessage: Message | undefined;
   /** What the tombstone answers late datagrams with: the final message, or an ABORT when the peer ended it. */
   private tombstoneMessage: Message | undefined;
-  private done = false;
 
   constructor(params: ReceiverSessionParams) {
-    const { offer, context, now } = params;
-    this.transferId = params.transferId;
-    this.peer = params.peer;
-    this.offer = offer;
+    super(params);
+    const { offer } = params;
     this.offerInfo = params.info;
-    this.context = context;
-    this.config = context.config;
     const r = this.config.receiver;
-    this.chunkSize = offer.chunkSize;
-    this.chunkCount = offer.chunkCount;
-    this.totalSize = offer.totalSize;
     this.reservedBytes = offer.totalSize;
     this.buffer = new Uint8Array(offer.totalSize);
     this.bits = new Uint32Array(Math.ceil(offer.chunkCount / 32));
@@ -115,23 +91,14 @@ export class ReceiverSession implements Session {
       reorderRttFraction: r.reorderRttFraction,
       minNackIntervalMs: r.minNackIntervalMs,
     });
-    this.startedAt = now;
-    this.lastNow = now;
-    this.lastHeardAt = now;
-  }
-
-  get finished(): boolean {
-    return this.done;
   }
 
   get bytesReceived(): number {
     return this.receivedBytes;
   }
 
-  takeFinal(): Message | undefined {
-    const m = this.finalMessage;
-    this.finalMessage = undefined;
-    return m;
+  protected get bytesDone(): number {
+    return this.receivedBytes;
   }
 
   /**
@@ -149,13 +116,6 @@ export class ReceiverSession implements Session {
   }
 
   // ------------------------------------------------------------ input
-
-  noteReceived(length: number, now: number): void {
-    this.tick(now);
-    this.stats.datagramsReceived++;
-    this.stats.bytesReceived += length;
-    this.lastHeardAt = now;
-  }
 
   /** The same OFFER again: our ACCEPT was lost (or is late). */
   onDuplicateOffer(): void {
@@ -237,16 +197,7 @@ export class ReceiverSession implements Session {
       body: { sha256: this.offer.sha256, totalSize: this.totalSize, result: res },
     };
     this.release();
-    this.context.emit({
-      type: 'completed',
-      role: 'receiver',
-      transferId: this.transferId,
-      peer: this.peer,
-      bytes: this.totalSize,
-      sha256: toHex(this.offer.sha256),
-      result: res,
-      stats: this.snapshot(now),
-    });
+    this.emitCompleted(res, now);
     return true;
   }
 
@@ -267,7 +218,7 @@ export class ReceiverSession implements Session {
   /** FAILED/ABORT from the sender: end without answering. */
   onPeerAbort(reason: Reason, message: string, now: number): void {
     if (this.done) return;
-    this.end(undefined, reason, `aborted by sender: ${message || Reason[reason]}`, now);
+    this.end(undefined, reason, `aborted by sender: ${message || Reason[reason]}`, now, message);
   }
 
   // ------------------------------------------------------------ timers
@@ -311,25 +262,7 @@ export class ReceiverSession implements Session {
     return undefined;
   }
 
-  info(now: number): TransferInfo {
-    return {
-      transferId: this.transferId,
-      role: 'receiver',
-      peer: this.peer,
-      state: this.state,
-      name: this.offer.name,
-      contentType: this.offer.contentType,
-      totalBytes: this.totalSize,
-      bytes: this.receivedBytes,
-      stats: this.snapshot(now),
-    };
-  }
-
   // ------------------------------------------------------------ internals
-
-  private tick(now: number): void {
-    if (now > this.lastNow) this.lastNow = now;
-  }
 
   private sendAccept(now: number): Outgoing {
     this.acceptDue = false;
@@ -411,12 +344,6 @@ export class ReceiverSession implements Session {
     );
   }
 
-  private count(out: Outgoing): Outgoing {
-    this.stats.datagramsSent++;
-    this.stats.bytesSent += out.length;
-    return out;
-  }
-
   /** A PROBE means the sender heard nothing for a while: what is missing below it is lost, say so now. */
   private answerProbe(index: number): void {
     this.nack.promoteBelow(index);
@@ -478,8 +405,11 @@ export class ReceiverSession implements Session {
     if (this.config.receiver.autoCommit) this.commit(undefined, now);
   }
 
-  /** Terminal failure; `type` is the message for the peer (none when the peer ended it). */
-  private end(type: MessageType.FAILED | MessageType.ABORT | undefined, reason: Reason, message: string, now: number): void {
+  /**
+   * Terminal failure; `type` is the message for the peer (none when the peer
+   * ended it, and then `peerMessage` is the peer's own text for the event).
+   */
+  private end(type: MessageType.FAILED | MessageType.ABORT | undefined, reason: Reason, message: string, now: number, peerMessage?: string): void {
     this.state = 'failed';
     this.done = true;
     this.endedAt = now;
@@ -487,16 +417,7 @@ export class ReceiverSession implements Session {
     if (type !== undefined) this.finalMessage = final;
     this.tombstoneMessage = final;
     this.release();
-    this.context.emit({
-      type: 'failed',
-      role: 'receiver',
-      transferId: this.transferId,
-      peer: this.peer,
-      reason,
-      code: Reason[reason] ?? 'UNSPECIFIED',
-      message,
-      stats: this.snapshot(now),
-    });
+    this.emitFailed(reason, message, now, peerMessage);
   }
 
   /** Drops the buffer (the application has it from `verified`, or it is garbage) and the gap state. */
@@ -506,24 +427,8 @@ export class ReceiverSession implements Session {
     this.nack.clear();
   }
 
-  private progress(now: number, force = false): void {
-    if (this.receivedBytes === this.lastProgressBytes) return;
-    if (!force && now - this.lastProgressAt < this.config.progressIntervalMs) return;
-    this.lastProgressAt = now;
-    this.lastProgressBytes = this.receivedBytes;
-    this.context.emit({
-      type: 'progress',
-      role: 'receiver',
-      transferId: this.transferId,
-      peer: this.peer,
-      bytes: this.receivedBytes,
-      totalBytes: this.totalSize,
-      stats: this.snapshot(now),
-    });
-  }
-
-  private snapshot(now: number): TransferStats {
-    this.stats.lossEstimate = this.chunkCount > 0 ? this.recoveredCount / this.chunkCount : 0;
-    return snapshotStats(this.stats, this.rtt, this.startedAt, this.endedAt ?? now, this.receivedBytes);
+  /** Chunks whose first copy was lost / chunks: what the receiver can see of loss. */
+  protected lossEstimate(): number {
+    return this.chunkCount > 0 ? this.recoveredCount / this.chunkCount : 0;
   }
 }

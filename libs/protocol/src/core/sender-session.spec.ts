@@ -321,6 +321,42 @@ describe('SenderSession', () => {
       expect(events.at(-1)).toMatchObject({ type: 'failed', reason: Reason.STORE_FAILED, message: 'receiver failed: disk full' });
       expect(s.takeFinal()).toBeUndefined();
     });
+
+    it.each([
+      ['REJECT', 'rejected by receiver: '],
+      ['FAILED', 'receiver failed: '],
+      ['ABORT', 'aborted by receiver: '],
+    ] as const)('puts the peer’s raw %s text in peerMessage, message unchanged', (kind, prefix) => {
+      const { s, events } = setup(CHUNK);
+      s.pollTransmit(0);
+      const text = '{"status":409,"message":"exists: a: b"}';
+      const body = { reason: Reason.APPLICATION, message: text };
+      if (kind === 'REJECT') s.onReject(body, 10);
+      else {
+        accept(s, 5);
+        s.onPeerFailure(kind === 'FAILED' ? MessageType.FAILED : MessageType.ABORT, body, 10);
+      }
+      expect(events.at(-1)).toMatchObject({ type: 'failed', reason: Reason.APPLICATION, code: 'APPLICATION', message: `${prefix}${text}`, peerMessage: text });
+    });
+
+    it('gives peerMessage "" when the peer sent no text (message names the reason instead)', () => {
+      const { s, events } = setup(CHUNK);
+      s.pollTransmit(0);
+      accept(s, 5);
+      s.onPeerFailure(MessageType.FAILED, { reason: Reason.STORE_FAILED, message: '' }, 10);
+      expect(events.at(-1)).toMatchObject({ type: 'failed', message: 'receiver failed: STORE_FAILED', peerMessage: '' });
+    });
+
+    it('has no peerMessage when the sender itself ended the transfer', () => {
+      const { s, events } = setup(CHUNK);
+      s.pollTransmit(0);
+      accept(s, 5);
+      s.abort(Reason.CANCELLED, 'user', 10);
+      s.onComplete({ sha256: new Uint8Array(32), totalSize: CHUNK, result: new Uint8Array(0) }, 30);
+      const failed = events.filter((e) => e.type === 'failed');
+      expect(failed).toHaveLength(1);
+      expect('peerMessage' in failed[0]).toBe(false);
+    });
   });
 
   describe('onPong', () => {

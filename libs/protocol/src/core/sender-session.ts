@@ -23,7 +23,6 @@ import {
   type ChunkRange,
   type CompleteBody,
   type FeedbackBody,
-  type Message,
   type OfferBody,
   type ReasonBody,
   type TransferId,
@@ -31,9 +30,10 @@ import {
 import { backoffDelay } from './backoff';
 import { TokenBucketPacer, type Pacer } from './pacer';
 import { RttEstimator } from './rtt-estimator';
-import { encodeOwn, type Outgoing, type Session, type SessionContext } from './session';
-import { bytesEqual, newTransferStats, snapshotStats, toHex } from './stats';
-import type { EndpointConfig, PeerAddress, TransferInfo, TransferStats } from './types';
+import { encodeOwn, type Outgoing, type SessionContext } from './session';
+import { SessionBase } from './session-base';
+import { bytesEqual, toHex } from './stats';
+import type { PeerAddress } from './types';
 
 export type SenderState = 'offering' | 'sending' | 'awaiting-complete' | 'completed' | 'failed';
 
@@ -55,23 +55,20 @@ export interface SenderSessionParams {
   context: SessionContext;
   /** Pacing strategy; defaults to a token bucket from the sender config. */
   pacer?: Pacer;
+  /**
+   * The endpoint-wide bucket shared by every sender session of the endpoint
+   * (sender.endpointRateBytesPerSec), or none. DATA leaves only when it and
+   * `pacer` both hold the datagram.
+   */
+  endpointPacer?: Pacer;
 }
 
-export class SenderSession implements Session {
+export class SenderSession extends SessionBase<SenderState> {
   readonly role = 'sender' as const;
-  readonly transferId: TransferId;
-  readonly peer: PeerAddress;
-  readonly stats: TransferStats = newTransferStats();
   state: SenderState = 'offering';
 
-  private readonly config: EndpointConfig;
-  private readonly context: SessionContext;
-  private readonly offer: OfferBody;
   private data: Uint8Array;
   private readonly idBytes: Uint8Array;
-  private readonly chunkSize: number;
-  private readonly chunkCount: number;
-  private readonly totalSize: number;
   private readonly tagLength: number;
 
   // Per chunk.
@@ -98,16 +95,13 @@ export class SenderSession implements Session {
 
   readonly rtt: RttEstimator;
   private readonly pacer: Pacer;
-  private seq = 0;
+  private readonly endpointPacer: Pacer | undefined;
 
-  private readonly startedAt: number;
   private readonly deadlineAt: number;
-  private lastNow: number;
   private offerDue = true;
   private offerSends = 0;
   private firstOfferAt = 0;
   private nextOfferAt = 0;
-  private lastHeardAt: number;
   private lastDataSentAt = Number.NEGATIVE_INFINITY;
   /** The last DATA sent was a probe (the receiver answers those at once, without ack delay). */
   private lastDataWasProbe = false;
@@ -116,25 +110,12 @@ export class SenderSession implements Session {
   private probeCount = 0;
   private pingDue = false;
   private pingSentAt: number | undefined;
-  private lastProgressAt = Number.NEGATIVE_INFINITY;
-  private lastProgressBytes = -1;
-  private endedAt: number | undefined;
-
-  private finalMessage: Message | undefined;
-  private done = false;
 
   constructor(params: SenderSessionParams) {
-    const { offer, context, now } = params;
-    this.transferId = params.transferId;
-    this.peer = params.peer;
-    this.context = context;
-    this.config = context.config;
-    this.offer = offer;
+    super(params);
+    const { now } = params;
     this.data = params.data;
     this.idBytes = transferIdToBytes(params.transferId);
-    this.chunkSize = offer.chunkSize;
-    this.chunkCount = offer.chunkCount;
-    this.totalSize = offer.totalSize;
     this.tagLength = this.config.wire.key ? AUTH_TAG_LENGTH : 0;
     const n = this.chunkCount;
     this.chunkState = new Uint8Array(n);
@@ -145,14 +126,8 @@ export class SenderSession implements Session {
     const s = this.config.sender;
     this.rtt = new RttEstimator(s.initialRttMs);
     this.pacer = params.pacer ?? new TokenBucketPacer(s.rateBytesPerSec, s.burstDatagrams * this.config.wire.maxDatagram, now);
-    this.startedAt = now;
-    this.lastNow = now;
-    this.lastHeardAt = now;
+    this.endpointPacer = params.endpointPacer;
     this.deadlineAt = now + s.deadlineBaseMs + s.deadlinePerMiBMs * (this.totalSize / MiB);
-  }
-
-  get finished(): boolean {
-    return this.done;
   }
 
   /** Bytes the receiver has confirmed. */
@@ -160,21 +135,11 @@ export class SenderSession implements Session {
     return this.ackedBytes;
   }
 
-  takeFinal(): Message | undefined {
-    const m = this.finalMessage;
-    this.finalMessage = undefined;
-    return m;
+  protected get bytesDone(): number {
+    return this.ackedBytes;
   }
 
   // ------------------------------------------------------------ input
-
-  /** Counts a datagram from the receiver (any type) and resets the idle timer. */
-  noteReceived(length: number, now: number): void {
-    this.tick(now);
-    this.stats.datagramsReceived++;
-    this.stats.bytesReceived += length;
-    this.lastHeardAt = now;
-  }
 
   onAccept(body: { window: number; maxRate: number }, now: number): void {
     if (this.state !== 'offering') return; // a duplicate ACCEPT: only the idle timer cares
@@ -190,7 +155,7 @@ export class SenderSession implements Session {
 
   onReject(body: ReasonBody, now: number): void {
     if (this.state !== 'offering') return;
-    this.fail(body.reason, `rejected by receiver: ${body.message || Reason[body.reason]}`, now, false);
+    this.fail(body.reason, `rejected by receiver: ${body.message || Reason[body.reason]}`, now, false, body.message);
   }
 
   /** ACK (ranges undefined) or NACK. */
@@ -228,23 +193,14 @@ export class SenderSession implements Session {
     this.state = 'completed';
     this.done = true;
     this.data = new Uint8Array(0);
-    this.context.emit({
-      type: 'completed',
-      role: 'sender',
-      transferId: this.transferId,
-      peer: this.peer,
-      bytes: this.totalSize,
-      sha256: toHex(this.offer.sha256),
-      result: body.result,
-      stats: this.snapshot(now),
-    });
+    this.emitCompleted(body.result, now);
   }
 
   /** FAILED or ABORT from the receiver. */
   onPeerFailure(type: MessageType, body: ReasonBody, now: number): void {
     if (this.done) return;
     const who = type === MessageType.ABORT ? 'aborted by receiver' : 'receiver failed';
-    this.fail(body.reason, `${who}: ${body.message || Reason[body.reason]}`, now, false);
+    this.fail(body.reason, `${who}: ${body.message || Reason[body.reason]}`, now, false, body.message);
   }
 
   onPong(token: number, now: number): void {
@@ -295,7 +251,7 @@ export class SenderSession implements Session {
     if (this.pingDue) return this.lastNow;
     t = Math.min(t, this.lastHeardAt + s.idleTimeoutMs);
     if (this.probeDue || this.ringLength > 0 || this.canSendNew()) {
-      t = Math.min(t, this.pacer.nextAvailableAt(this.lastNow, this.config.wire.maxDatagram));
+      t = Math.min(t, this.nextDataAt(this.config.wire.maxDatagram));
     } else if (this.canProbe()) {
       t = Math.min(t, this.probeAt());
     }
@@ -321,25 +277,7 @@ export class SenderSession implements Session {
     return this.sendData(now);
   }
 
-  info(now: number): TransferInfo {
-    return {
-      transferId: this.transferId,
-      role: 'sender',
-      peer: this.peer,
-      state: this.state,
-      name: this.offer.name,
-      contentType: this.offer.contentType,
-      totalBytes: this.totalSize,
-      bytes: this.ackedBytes,
-      stats: this.snapshot(now),
-    };
-  }
-
   // ------------------------------------------------------------ internals
-
-  private tick(now: number): void {
-    if (now > this.lastNow) this.lastNow = now;
-  }
 
   private sendOffer(now: number): Outgoing {
     this.offerDue = false;
@@ -384,7 +322,7 @@ export class SenderSession implements Session {
     const start = chunk * this.chunkSize;
     const end = Math.min(start + this.chunkSize, this.totalSize);
     const length = HEADER_LENGTH + (end - start) + this.tagLength;
-    if (!this.pacer.tryConsume(now, length)) return undefined;
+    if (!this.consumeTokens(now, length)) return undefined;
 
     // Only NACK-driven repairs count against the limit: probes into silence are the idle timer's business.
     if (source === 'repair' && this.transmissions[chunk] >= this.config.sender.maxTransmissionsPerChunk) {
@@ -415,10 +353,24 @@ export class SenderSession implements Session {
     return this.count({ type: MessageType.DATA, datagram: r.datagram, length: r.length });
   }
 
-  private count(out: Outgoing): Outgoing {
-    this.stats.datagramsSent++;
-    this.stats.bytesSent += out.length;
-    return out;
+  /**
+   * When a DATA datagram of `bytes` may leave: both buckets must hold it, so
+   * a session blocked only by the shared one still names a deadline (the
+   * shared bucket's refill) instead of "now", which would make a driver spin.
+   */
+  private nextDataAt(bytes: number): number {
+    const own = this.pacer.nextAvailableAt(this.lastNow, bytes);
+    return this.endpointPacer === undefined ? own : Math.max(own, this.endpointPacer.nextAvailableAt(this.lastNow, bytes));
+  }
+
+  /** Spends `bytes` from both buckets, or from neither: a refusal by one must not waste the other's tokens. */
+  private consumeTokens(now: number, bytes: number): boolean {
+    const shared = this.endpointPacer;
+    if (shared !== undefined && shared.nextAvailableAt(now, bytes) > now) return false;
+    if (!this.pacer.tryConsume(now, bytes)) return false;
+    // Cannot fail: checked above at the same `now`, and nothing spent from it in between.
+    shared?.tryConsume(now, bytes);
+    return true;
   }
 
   private canSendNew(): boolean {
@@ -551,22 +503,8 @@ export class SenderSession implements Session {
     this.rtt.update(now - this.sentAt[echo], body.echoDelayMicros / 1000);
   }
 
-  private progress(now: number): void {
-    if (this.ackedBytes === this.lastProgressBytes || now - this.lastProgressAt < this.config.progressIntervalMs) return;
-    this.lastProgressAt = now;
-    this.lastProgressBytes = this.ackedBytes;
-    this.context.emit({
-      type: 'progress',
-      role: 'sender',
-      transferId: this.transferId,
-      peer: this.peer,
-      bytes: this.ackedBytes,
-      totalBytes: this.totalSize,
-      stats: this.snapshot(now),
-    });
-  }
-
-  private fail(reason: Reason, message: string, now: number, sendAbort: boolean): void {
+  /** `peerMessage`: the peer's own text, when the peer ended the transfer (see the `failed` event). */
+  private fail(reason: Reason, message: string, now: number, sendAbort: boolean, peerMessage?: string): void {
     if (this.done) return;
     this.state = 'failed';
     this.done = true;
@@ -575,21 +513,12 @@ export class SenderSession implements Session {
     if (sendAbort) {
       this.finalMessage = { type: MessageType.ABORT, flags: 0, transferId: this.transferId, seq: this.seq++, body: { reason, message } };
     }
-    this.context.emit({
-      type: 'failed',
-      role: 'sender',
-      transferId: this.transferId,
-      peer: this.peer,
-      reason,
-      code: Reason[reason] ?? 'UNSPECIFIED',
-      message,
-      stats: this.snapshot(now),
-    });
+    this.emitFailed(reason, message, now, peerMessage);
   }
 
-  private snapshot(now: number): TransferStats {
+  /** Retransmitted / sent: all the sender can see of loss. */
+  protected lossEstimate(): number {
     const sent = this.stats.chunksSent + this.stats.chunksRetransmitted;
-    this.stats.lossEstimate = sent > 0 ? this.stats.chunksRetransmitted / sent : 0;
-    return snapshotStats(this.stats, this.rtt, this.startedAt, this.endedAt ?? now, this.ackedBytes);
+    return sent > 0 ? this.stats.chunksRetransmitted / sent : 0;
   }
 }

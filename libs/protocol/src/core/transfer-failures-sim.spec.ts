@@ -232,6 +232,38 @@ describe('transfer failures over SimNetwork', () => {
         expect(end.type === 'failed' && end.message).toMatch(/chunk 3 sent 5 times/);
       }));
 
+    it('the application’s fail() text reaches the sender verbatim in peerMessage (message keeps its prefix)', () =>
+      withSeed(SEED, () => {
+        const pair = makePair({ receiver: { autoCommit: false } });
+        pair.a.send('b', { data: data(5_000) }, pair.now);
+        pair.driveUntilEvent('b', (e) => e.type === 'verified');
+        const v = pair.eventsB.find((e) => e.type === 'verified');
+        if (v?.type !== 'verified') throw new Error('no verified event');
+        const text = JSON.stringify({ status: 422, message: 'bad: image' });
+        expect(pair.b.fail(v.transferId, Reason.APPLICATION, text, pair.now)).toBe(true);
+        const end = runToSenderEnd(pair);
+        expect(end).toMatchObject({ type: 'failed', reason: Reason.APPLICATION, message: `receiver failed: ${text}`, peerMessage: text });
+        // The receiver ended it itself: no peerMessage on its side.
+        const own = pair.eventsB.find((e) => e.type === 'failed');
+        expect(own !== undefined && 'peerMessage' in own).toBe(false);
+      }));
+
+    it('a REJECT’s text reaches the sender in peerMessage; a local failure has none', () =>
+      withSeed(SEED, () => {
+        const pair = makePair(AUTO, {}, { receiver: { maxBytesPerTransfer: 1000 } });
+        pair.a.send('b', { data: data(5_000) }, pair.now);
+        const end = runToSenderEnd(pair);
+        expect(end).toMatchObject({ type: 'failed', reason: Reason.TOO_LARGE, peerMessage: '5000 bytes exceeds receiver.maxBytesPerTransfer 1000' });
+        expect(end.type === 'failed' && end.message).toBe('rejected by receiver: 5000 bytes exceeds receiver.maxBytesPerTransfer 1000');
+
+        const lonely = makePair({ sender: { offerTimeoutMs: 500 } });
+        lonely.network.removeNode('b');
+        lonely.a.send('b', { data: data(10) }, lonely.now);
+        const timeout = runToSenderEnd(lonely);
+        expect(timeout.type === 'failed' && timeout.reason).toBe(Reason.UNREACHABLE);
+        expect('peerMessage' in timeout).toBe(false);
+      }));
+
     it('sender.abort() sends ABORT and the receiver frees the transfer', () =>
       withSeed(SEED, () => {
         const pair = makePair(AUTO);
@@ -242,6 +274,7 @@ describe('transfer failures over SimNetwork', () => {
         pair.driveUntilEvent('b', (e) => e.type === 'failed');
         const f = pair.eventsB.find((e) => e.type === 'failed');
         expect(f?.type === 'failed' && f.reason).toBe(Reason.CANCELLED);
+        expect(f).toMatchObject({ message: 'aborted by sender: user cancelled', peerMessage: 'user cancelled' });
         expect(pair.b.counters.bytesReserved).toBe(0);
       }));
   });

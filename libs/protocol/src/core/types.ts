@@ -97,8 +97,26 @@ export type EndpointEvent =
   | { type: 'verified'; role: 'receiver'; transferId: TransferId; peer: PeerAddress; offer: OfferInfo; data: Uint8Array; stats: TransferStats }
   /** Either side: the transfer is done and its hash confirmed (sender: by the receiver's COMPLETE). */
   | { type: 'completed'; role: Role; transferId: TransferId; peer: PeerAddress; bytes: number; sha256: string; result: Uint8Array; stats: TransferStats }
-  /** Either side: the transfer ended without success. */
-  | { type: 'failed'; role: Role; transferId: TransferId; peer: PeerAddress; reason: Reason; code: string; message: string; stats: TransferStats };
+  /**
+   * Either side: the transfer ended without success. `message` is for
+   * humans and says who ended it ("receiver failed: ...", "rejected by
+   * receiver: ..."). `peerMessage` is set exactly when the peer ended the
+   * transfer (its REJECT, FAILED or ABORT): the peer's text as it came off
+   * the wire, without that prefix and without the reason name substituted
+   * for an empty text, so an application can parse what its peer put there
+   * ('' when the peer sent none). `reason` is then the peer's reason code.
+   */
+  | {
+      type: 'failed';
+      role: Role;
+      transferId: TransferId;
+      peer: PeerAddress;
+      reason: Reason;
+      code: string;
+      message: string;
+      peerMessage?: string;
+      stats: TransferStats;
+    };
 
 export type EndpointEventType = EndpointEvent['type'];
 
@@ -119,8 +137,17 @@ export type SendResult =
 
 /** Sender-side knobs. Every one is bounded and validated. */
 export interface SenderConfig {
-  /** Pacing rate in bytes/s of datagrams put on the wire (token bucket). */
+  /** Pacing rate in bytes/s of one transfer's DATA (a token bucket per sender session). */
   rateBytesPerSec: number;
+  /**
+   * Pacing rate in bytes/s of everything the endpoint puts on the wire, all
+   * transfers together (one token bucket shared by every sender session, of
+   * the same depth as theirs); 0 = no endpoint-wide limit. Without it, N
+   * concurrent transfers send N x rateBytesPerSec and overrun the peer's
+   * socket buffer. DATA waits for both buckets; control datagrams never
+   * wait but are charged to this one. Default: rateBytesPerSec as resolved.
+   */
+  endpointRateBytesPerSec: number;
   /** Token bucket depth in datagrams (burst). */
   burstDatagrams: number;
   /** Initial retransmission timeout for OFFER before an RTT sample exists, ms. */

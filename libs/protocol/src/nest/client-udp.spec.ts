@@ -9,6 +9,7 @@ import type { UdpStatus } from './udp.events';
 import { encodeForOffer } from './helpers/udp-envelope';
 import { UdpTransportError } from './helpers/udp-errors';
 import { UdpOptionsError } from './helpers/udp-options';
+import { UdpRecord, UdpRecordBuilder } from './helpers/udp-record';
 
 /** A socket that swallows everything: a server that never answers. */
 async function blackHole(): Promise<{ port: number; close: () => void }> {
@@ -129,9 +130,44 @@ describe('ClientUdp', () => {
 
     it('fails at once for data that cannot travel', async () => {
       const client = new ClientUdp({ port: 9, localHost: '127.0.0.1' });
-      await expect(firstValueFrom(client.send('x', { deep: { image: Buffer.alloc(1) } }))).rejects.toThrow(/nested field "image"/);
+      const err = await firstValueFrom(client.send('x', { deep: { image: Buffer.alloc(1) } })).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UdpTransportError);
+      expect(err).toMatchObject({ code: 'BAD_ENVELOPE', local: true, message: expect.stringMatching(/nested field "image"/) });
       expect(client.pendingCount()).toBe(0);
       await client.close();
+    });
+
+    it('fails with a local TOO_MANY_TRANSFERS when its own limits.maxTransfers is reached', async () => {
+      const hole = await blackHole();
+      const client = new ClientUdp({ port: hole.port, localHost: '127.0.0.1', limits: { maxTransfers: 1 } });
+      const first = firstValueFrom(client.send('sum', 1)).catch((e: unknown) => e);
+      const err = await firstValueFrom(client.send('sum', 2)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UdpTransportError);
+      expect(err).toMatchObject({ code: 'TOO_MANY_TRANSFERS', local: true });
+      await client.close();
+      expect(await first).toMatchObject({ code: 'CLOSED', local: true });
+      hole.close();
+    });
+
+    it('fails with a local BAD_TARGET for a UdpRecord target that is not an address', async () => {
+      const client = new ClientUdp({ port: 9, localHost: '127.0.0.1' });
+      for (const target of ['no-port', '::1:80', { host: '127.0.0.1', port: 0 }]) {
+        const err = await firstValueFrom(client.send('x', new UdpRecord(1, { target }))).catch((e: unknown) => e);
+        expect(err).toMatchObject({ code: 'BAD_TARGET', local: true });
+      }
+      const unresolvable = new UdpRecordBuilder(1).setTarget('no-such-host.invalid:5000').build();
+      expect(await firstValueFrom(client.send('x', unresolvable)).catch((e: unknown) => e)).toMatchObject({ code: 'BAD_TARGET', local: true });
+      expect(client.pendingCount()).toBe(0);
+      await client.close();
+    });
+
+    it('sends to a UdpRecord target instead of the configured server', async () => {
+      const hole = await blackHole();
+      const client = new ClientUdp({ port: 9, localHost: '127.0.0.1', requestTimeoutMs: 100 });
+      const err = await firstValueFrom(client.send('sum', new UdpRecord([1, 2], { target: `127.0.0.1:${hole.port}` }))).catch((e: unknown) => e);
+      expect((err as Error).message).toContain(`from 127.0.0.1:${hole.port} within 100 ms`);
+      await client.close();
+      hole.close();
     });
   });
 
@@ -153,6 +189,36 @@ describe('ClientUdp', () => {
     });
   });
 
+  describe('sendWithTransfer', () => {
+    it('resolves once the transfer started, with its id, and emits the request event', async () => {
+      const server = await silentServer();
+      const client = new ClientUdp({ port: server.port, localHost: '127.0.0.1' });
+      const events: unknown[] = [];
+      client.on('request', (e) => events.push(e));
+      const started = server.next('started');
+      const sent = await client.sendWithTransfer('upload', Buffer.alloc(100_000));
+      expect(sent).toMatchObject({ requestId: expect.any(String), transferId: expect.stringMatching(/^[0-9a-f]{16}$/), target: `127.0.0.1:${server.port}` });
+      expect(events).toEqual([{ kind: 'req', requestId: sent.requestId, pattern: 'upload', transferId: sent.transferId, target: sent.target }]);
+      expect((await started).transferId).toBe(sent.transferId);
+      expect(client.transfers()).toEqual([expect.objectContaining({ transferId: sent.transferId, role: 'sender' })]);
+      expect(client.counters()?.transfersStarted.sender).toBe(1);
+      // Unsubscribing before the end cancels the request, as with send().
+      const failed = server.next('failed');
+      const sub = sent.response$.subscribe({ error: () => undefined });
+      sub.unsubscribe();
+      expect(await failed).toMatchObject({ role: 'receiver', reason: Reason.CANCELLED });
+      expect(client.pendingCount()).toBe(0);
+      await client.close();
+      await server.driver.close();
+    });
+
+    it('rejects when the transfer cannot start', async () => {
+      const client = new ClientUdp({ port: 9, localHost: '127.0.0.1' });
+      await expect(client.sendWithTransfer('x', new UdpRecord(1, { target: 'nonsense' }))).rejects.toMatchObject({ code: 'BAD_TARGET', local: true });
+      await client.close();
+    });
+  });
+
   describe('unsolicited transfers', () => {
     it('aborts a transfer that is not a reply to a pending request', async () => {
       const server = await silentServer();
@@ -165,6 +231,21 @@ describe('ClientUdp', () => {
       expect(failed).toMatchObject({ role: 'sender', reason: Reason.APPLICATION });
       await client.close();
       await server.driver.close();
+    });
+
+    it('aborts a reply to a pending request that comes from another server than the request went to', async () => {
+      const server = await silentServer();
+      const impostor = await silentServer();
+      const client = new ClientUdp({ port: server.port, localHost: '127.0.0.1' });
+      const sent = await client.sendWithTransfer('sum', [1, 2]);
+      const enc = encodeForOffer({ kind: 'res', id: sent.requestId, data: Buffer.alloc(5000), isDisposed: true }, { maxDatagram: 1472 });
+      const r = impostor.driver.send(formatPeerAddress('127.0.0.1', client.unwrap<Socket>().address().port), { data: enc.body, metadata: enc.metadata });
+      if (!r.ok) throw new Error(r.message);
+      expect(await impostor.next('failed')).toMatchObject({ role: 'sender', reason: Reason.APPLICATION });
+      expect(client.pendingCount()).toBe(1);
+      await client.close();
+      await server.driver.close();
+      await impostor.driver.close();
     });
   });
 });

@@ -9,23 +9,40 @@
  * an event: one transfer, and the returned Observable emits once the server's
  * handler finished (COMPLETE), with the transfer's outcome.
  *
+ * One socket, several servers: wrap the data in a UdpRecord with a `target`
+ * (`client.send('image', new UdpRecord(data, { target: '10.0.0.7:5000' }))`)
+ * and that message goes there instead of to the configured host and port.
+ * Replies are matched to their request by id and by the server's address.
+ *
+ * Which transfer carries a message: every send/emit that starts a transfer
+ * emits a `'request'` event `{ kind, requestId, pattern, transferId, target }`
+ * (for logs and metrics: `on('request', ...)`); a caller that needs the id of
+ * its own request (to follow its `progress` events) uses
+ * `sendWithTransfer(pattern, data)`, which resolves once the transfer started
+ * with `{ requestId, transferId, target, response$ }`.
+ *
  * Every pending request fails with a UdpTransportError on close() and after
  * `requestTimeoutMs`; `publish()` returns its own clean-up, which aborts the
- * transfer still in flight and forgets the request.
+ * transfer still in flight and forgets the request. Errors decided here (our
+ * endpoint's own limits, data or a target that cannot travel, timeouts) have
+ * `local: true`; those the server sent (REJECT, FAILED, ABORT) `local: false`.
  */
 import { Logger } from '@nestjs/common';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import type { Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
-import { isIP, type AddressInfo } from 'node:net';
-import { Endpoint, type EndpointEvent, type TransferStats } from '../core';
+import type { AddressInfo } from 'node:net';
+import { Observable, ReplaySubject } from 'rxjs';
+import { Endpoint, type EndpointEvent, type PeerAddress, type TransferInfo, type TransferStats } from '../core';
 import { UdpEndpointDriver, formatPeerAddress } from '../node';
 import { Reason, type TransferId } from '../wire';
-import { UdpStatus, type UdpClientEvents, type UdpTransferEvent } from './udp.events';
-import { decodeFromOffer, decodeInline, encodeForOffer, peekEnvelope, type EnvelopeMessage } from './helpers/udp-envelope';
+import { UdpStatus, type UdpClientEvents, type UdpRequestEvent, type UdpTransferEvent } from './udp.events';
+import { snapshotCounters, type UdpCounters } from './helpers/udp-counters';
+import { EnvelopeError, decodeFromOffer, decodeInline, encodeForOffer, peekEnvelope, type EnvelopeMessage } from './helpers/udp-envelope';
 import { UdpTransportError, errorFromFailure } from './helpers/udp-errors';
 import { UdpListeners, forwardTransferEvent } from './helpers/udp-listeners';
 import { resolveUdpClientOptions, type ResolvedUdpClientOptions, type UdpClientOptions } from './helpers/udp-options';
+import { UdpRecord, literalPeer, parseUdpTarget, type UdpTarget } from './helpers/udp-record';
 
 /** What `emit()` yields once the server's handler finished. */
 export interface UdpEmitResult {
@@ -35,9 +52,26 @@ export interface UdpEmitResult {
   stats: TransferStats;
 }
 
+/** What `sendWithTransfer()` resolves with, once the request's transfer started. */
+export interface UdpSentRequest<TResult> {
+  requestId: string;
+  /** The protocol transfer carrying the request: its `progress`/`completed`/`failed` events have this id. */
+  transferId: TransferId;
+  /** The server's address, "ip:port". */
+  target: PeerAddress;
+  /**
+   * The response values, as `send()` would emit them. The request is already
+   * in flight: values are replayed to a late subscriber; unsubscribing before
+   * the end cancels the request (as unsubscribing from `send()` does).
+   */
+  response$: Observable<TResult>;
+}
+
 interface PendingRequest {
   id: string;
   pattern: string;
+  /** The server, once resolved ('' until then): replies must come from it. */
+  target: PeerAddress;
   callback: (packet: WritePacket<unknown>) => void;
   /** The request transfer, while it is in flight. */
   transferId: TransferId | undefined;
@@ -48,10 +82,16 @@ interface PendingRequest {
 
 interface PendingEvent {
   pattern: string;
+  target: PeerAddress;
   transferId: TransferId;
   resolve: (result: UdpEmitResult) => void;
   reject: (err: unknown) => void;
   timer: NodeJS.Timeout;
+}
+
+/** The data and target of a packet whose data may be a UdpRecord. */
+function unwrapRecord(data: unknown): { data: unknown; target: UdpTarget | undefined } {
+  return data instanceof UdpRecord ? { data: data.data, target: data.options.target } : { data, target: undefined };
 }
 
 export class ClientUdp extends ClientProxy<UdpClientEvents, UdpStatus> {
@@ -61,8 +101,8 @@ export class ClientUdp extends ClientProxy<UdpClientEvents, UdpStatus> {
   private driver: UdpEndpointDriver | undefined;
   private connection: Promise<AddressInfo> | undefined;
   private bound = false;
-  /** The server as "ip:port" (resolved at connect). */
-  private target = '';
+  /** The configured server as "ip:port" (resolved at connect): where a message without a UdpRecord target goes. */
+  private defaultTarget = '';
   private readonly requests = new Map<string, PendingRequest>();
   /** Request and reply transfers → request id. */
   private readonly requestByTransfer = new Map<TransferId, string>();
@@ -96,7 +136,7 @@ export class ClientUdp extends ClientProxy<UdpClientEvents, UdpStatus> {
       this.listeners.emit('close');
     });
     const connection = (async () => {
-      this.target = await this.resolveTarget();
+      this.defaultTarget = await this.resolveHost(this.resolved.host, this.resolved.port);
       return driver.bind();
     })();
     this.connection = connection.catch((err: unknown) => {
@@ -118,14 +158,54 @@ export class ClientUdp extends ClientProxy<UdpClientEvents, UdpStatus> {
     this.connection = undefined;
     this.bound = false;
     for (const p of [...this.requests.values()]) {
-      this.finishRequest(p, { err: new UdpTransportError('CLOSED', `ClientUdp: closed while request "${p.pattern}" was pending`) }, driver);
+      this.finishRequest(p, { err: new UdpTransportError('CLOSED', `ClientUdp: closed while request "${p.pattern}" was pending`, p.transferId, true) }, driver);
     }
     for (const e of [...this.events.values()]) {
       this.finishEvent(e, driver);
-      e.reject(new UdpTransportError('CLOSED', `ClientUdp: closed while event "${e.pattern}" was in flight`, e.transferId));
+      e.reject(new UdpTransportError('CLOSED', `ClientUdp: closed while event "${e.pattern}" was in flight`, e.transferId, true));
     }
     if (driver !== undefined) await driver.close();
     this._status$.next(UdpStatus.CLOSED);
+  }
+
+  /**
+   * `send(pattern, data)` that also tells which transfer carries the request:
+   * connects if needed, starts the transfer, and resolves with its id and the
+   * response Observable. Rejects (UdpTransportError, `local: true`) when the
+   * transfer cannot start: not connected, our own `limits.maxTransfers`
+   * reached, data or target that cannot travel. `data` may be a UdpRecord.
+   */
+  async sendWithTransfer<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput | UdpRecord<TInput>): Promise<UdpSentRequest<TResult>> {
+    await this.connect();
+    const responses = new ReplaySubject<TResult>();
+    const deliver = this.createObserver(responses);
+    let finished = false;
+    return new Promise<UdpSentRequest<TResult>>((resolve, reject) => {
+      let started = false;
+      const cleanup = this.startRequest(
+        { pattern, data },
+        (packet) => {
+          if (packet.isDisposed === true || packet.err !== undefined) finished = true;
+          // Before the transfer started, a failure is the promise's: nobody holds response$ yet.
+          if (!started) reject(packet.err);
+          else deliver(packet);
+        },
+        (info) => {
+          started = true;
+          const response$ = new Observable<TResult>((subscriber) => {
+            const inner = responses.subscribe(subscriber);
+            return () => {
+              inner.unsubscribe();
+              if (!finished) {
+                finished = true;
+                cleanup();
+              }
+            };
+          });
+          resolve({ requestId: info.requestId ?? '', transferId: info.transferId, target: info.target, response$ });
+        },
+      );
+    });
   }
 
   /** The bound dgram socket. Throws when not connected. */
@@ -136,9 +216,19 @@ export class ClientUdp extends ClientProxy<UdpClientEvents, UdpStatus> {
     return this.driver.unwrap() as unknown as T;
   }
 
-  /** The driver (endpoint counters, socket stats), while connected. */
+  /** The driver, while connected: for what ClientUdp does not wrap (prefer counters(), transfers()). */
   getDriver(): UdpEndpointDriver | undefined {
     return this.driver;
+  }
+
+  /** The endpoint's counters and the socket driver's stats, as a snapshot; undefined while not connected. */
+  counters(): UdpCounters | undefined {
+    return this.driver === undefined ? undefined : snapshotCounters(this.driver);
+  }
+
+  /** The transfers in flight (outgoing requests and events, incoming replies), with their progress. */
+  transfers(): TransferInfo[] {
+    return this.driver?.endpoint.transfers() ?? [];
   }
 
   /** Requests waiting for their response. */
@@ -156,96 +246,170 @@ export class ClientUdp extends ClientProxy<UdpClientEvents, UdpStatus> {
   // ------------------------------------------------------------ ClientProxy
 
   protected publish(partialPacket: ReadPacket<unknown>, callback: (packet: WritePacket<unknown>) => void): () => void {
+    return this.startRequest(partialPacket, callback);
+  }
+
+  protected dispatchEvent<T = UdpEmitResult>(packet: ReadPacket<unknown>): Promise<T> {
     const driver = this.driver;
     if (driver === undefined || !this.bound) {
-      callback({ err: new UdpTransportError('NOT_CONNECTED', 'ClientUdp: not connected') });
+      return Promise.reject(new UdpTransportError('NOT_CONNECTED', 'ClientUdp: not connected', undefined, true));
+    }
+    const pattern = String(this.normalizePattern(packet.pattern));
+    const { data, target } = unwrapRecord(packet.data);
+    return this.targetOf(target).then((peer) => {
+      // Closed (or reconnected) while a host name was being resolved.
+      if (this.driver !== driver) throw new UdpTransportError('CLOSED', `ClientUdp: closed before event "${pattern}" was sent`, undefined, true);
+      const transferId = this.sendEnvelope(driver, peer, { kind: 'evt', pattern, data }, `event "${pattern}"`);
+      const done = new Promise<UdpEmitResult>((resolve, reject) => {
+        const pending: PendingEvent = {
+          pattern,
+          target: peer,
+          transferId,
+          resolve,
+          reject,
+          timer: setTimeout(() => {
+            this.finishEvent(pending, this.driver, Reason.TIMEOUT, 'event timed out');
+            reject(this.timeoutError(`event "${pattern}"`, peer, transferId));
+          }, this.resolved.requestTimeoutMs),
+        };
+        this.events.set(transferId, pending);
+      });
+      this.listeners.emit('request', { kind: 'evt', requestId: undefined, pattern, transferId, target: peer });
+      return done;
+    }) as Promise<unknown> as Promise<T>;
+  }
+
+  // ------------------------------------------------------------ internals
+
+  /**
+   * publish() with a hook called once the transfer started. The request is
+   * pending (and its timer running) from the start, also while a host name
+   * target is resolved, so close(), the timeout and the clean-up cover it.
+   */
+  private startRequest(
+    partialPacket: ReadPacket<unknown>,
+    callback: (packet: WritePacket<unknown>) => void,
+    onStarted?: (info: UdpRequestEvent) => void,
+  ): () => void {
+    const driver = this.driver;
+    if (driver === undefined || !this.bound) {
+      callback({ err: new UdpTransportError('NOT_CONNECTED', 'ClientUdp: not connected', undefined, true) });
       return () => undefined;
     }
     const packet = this.assignPacketId(partialPacket);
     const pattern = String(this.normalizePattern(packet.pattern));
-    let transferId: TransferId;
-    try {
-      transferId = this.sendEnvelope(driver, { kind: 'req', pattern, id: packet.id, data: packet.data }, `request "${pattern}"`);
-    } catch (err) {
-      callback({ err });
-      return () => undefined;
-    }
+    const { data, target } = unwrapRecord(packet.data);
     const pending: PendingRequest = {
       id: packet.id,
       pattern,
+      target: '',
       callback,
-      transferId,
+      transferId: undefined,
       replies: new Set(),
       timer: setTimeout(() => this.timeoutRequest(packet.id), this.resolved.requestTimeoutMs),
     };
     this.requests.set(packet.id, pending);
-    this.requestByTransfer.set(transferId, packet.id);
+    const start = (peer: PeerAddress): void => {
+      // Cancelled, timed out or closed while the target was being resolved.
+      if (this.requests.get(packet.id) !== pending) return;
+      pending.target = peer;
+      let transferId: TransferId;
+      try {
+        transferId = this.sendEnvelope(driver, peer, { kind: 'req', pattern, id: packet.id, data }, `request "${pattern}"`);
+      } catch (err) {
+        this.finishRequest(pending, { err });
+        return;
+      }
+      pending.transferId = transferId;
+      this.requestByTransfer.set(transferId, packet.id);
+      const info: UdpRequestEvent = { kind: 'req', requestId: packet.id, pattern, transferId, target: peer };
+      onStarted?.(info);
+      this.listeners.emit('request', info);
+    };
+    const peer = this.literalTarget(target);
+    if (typeof peer === 'string') start(peer);
+    else if (peer instanceof UdpTransportError) this.finishRequest(pending, { err: peer });
+    else {
+      this.targetOf(target).then(start, (err: unknown) => {
+        if (this.requests.get(packet.id) === pending) this.finishRequest(pending, { err });
+      });
+    }
     return () => {
       const p = this.requests.get(packet.id);
       if (p !== undefined) this.forgetRequest(p, this.driver, Reason.CANCELLED, 'request cancelled by the client');
     };
   }
 
-  protected dispatchEvent<T = UdpEmitResult>(packet: ReadPacket<unknown>): Promise<T> {
-    const driver = this.driver;
-    if (driver === undefined || !this.bound) {
-      return Promise.reject(new UdpTransportError('NOT_CONNECTED', 'ClientUdp: not connected'));
-    }
-    const pattern = String(this.normalizePattern(packet.pattern));
-    return new Promise<UdpEmitResult>((resolve, reject) => {
-      const transferId = this.sendEnvelope(driver, { kind: 'evt', pattern, data: packet.data }, `event "${pattern}"`);
-      const pending: PendingEvent = {
-        pattern,
-        transferId,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.finishEvent(pending, this.driver, Reason.TIMEOUT, 'event timed out');
-          reject(this.timeoutError(`event "${pattern}"`, transferId));
-        }, this.resolved.requestTimeoutMs),
-      };
-      this.events.set(transferId, pending);
-    }) as Promise<unknown> as Promise<T>;
+  /**
+   * The peer address of a target known without DNS (none: the default; an IP
+   * literal), the error of a malformed one, or undefined for a host name.
+   * Synchronous on purpose: a request to an address starts inside publish(),
+   * as ClientProxy's callers expect.
+   */
+  private literalTarget(target: UdpTarget | undefined): PeerAddress | UdpTransportError | undefined {
+    if (target === undefined) return this.defaultTarget;
+    const parsed = parseUdpTarget(target);
+    if (!parsed.ok) return new UdpTransportError('BAD_TARGET', `ClientUdp: ${parsed.message}`, undefined, true);
+    return literalPeer(parsed.host, parsed.port);
   }
 
-  // ------------------------------------------------------------ internals
+  private async targetOf(target: UdpTarget | undefined): Promise<PeerAddress> {
+    const peer = this.literalTarget(target);
+    if (typeof peer === 'string') return peer;
+    if (peer instanceof UdpTransportError) throw peer;
+    const parsed = parseUdpTarget(target ?? '');
+    if (!parsed.ok) throw new UdpTransportError('BAD_TARGET', `ClientUdp: ${parsed.message}`, undefined, true);
+    try {
+      return await this.resolveHost(parsed.host, parsed.port);
+    } catch (err) {
+      throw new UdpTransportError('BAD_TARGET', `ClientUdp: cannot resolve ${parsed.host}: ${err instanceof Error ? err.message : String(err)}`, undefined, true);
+    }
+  }
 
-  private async resolveTarget(): Promise<string> {
-    const { host, port } = this.resolved;
-    if (isIP(host) !== 0) return formatPeerAddress(host, port);
-    // The core matches replies by exact address: resolve a name once, to the socket's family.
+  private async resolveHost(host: string, port: number): Promise<PeerAddress> {
+    const peer = literalPeer(host, port);
+    if (peer !== undefined) return peer;
+    // The core matches replies by exact address: resolve a name to the socket's family.
     const family = this.resolved.driver.type === 'udp6' ? 6 : 4;
     const { address } = await lookup(host, { family });
     return formatPeerAddress(address, port);
   }
 
-  /** Encodes and starts one transfer to the server; throws (EnvelopeError, UdpTransportError) when it cannot start. */
-  private sendEnvelope(driver: UdpEndpointDriver, message: EnvelopeMessage, what: string): TransferId {
-    const encoded = encodeForOffer(message, this.resolved.endpoint.wire, this.resolved.offer);
-    const sent = driver.send(this.target, {
+  /** Encodes and starts one transfer to `peer`; throws a local UdpTransportError when it cannot start. */
+  private sendEnvelope(driver: UdpEndpointDriver, peer: PeerAddress, message: EnvelopeMessage, what: string): TransferId {
+    let encoded: ReturnType<typeof encodeForOffer>;
+    try {
+      encoded = encodeForOffer(message, this.resolved.endpoint.wire, this.resolved.offer);
+    } catch (err) {
+      if (!(err instanceof EnvelopeError)) throw err;
+      throw new UdpTransportError('BAD_ENVELOPE', `ClientUdp: ${what} cannot be sent: ${err.message}`, undefined, true);
+    }
+    const sent = driver.send(peer, {
       data: encoded.body,
       metadata: encoded.metadata,
       name: encoded.name,
       contentType: encoded.contentType,
       preview: encoded.preview,
     });
-    if (!sent.ok) throw new UdpTransportError(sent.code, `ClientUdp: ${what} refused: ${sent.code}: ${sent.message}`);
+    // Our own endpoint said no (its maxTransfers, a draining endpoint, an OFFER that cannot fit): local.
+    if (!sent.ok) throw new UdpTransportError(sent.code, `ClientUdp: ${what} refused: ${sent.code}: ${sent.message}`, undefined, true);
     return sent.transferId;
   }
 
-  private timeoutError(what: string, transferId: TransferId | undefined): UdpTransportError {
+  private timeoutError(what: string, target: PeerAddress, transferId: TransferId | undefined): UdpTransportError {
     return new UdpTransportError(
       'TIMEOUT',
-      `ClientUdp: no response to ${what} from ${this.target} within ${this.resolved.requestTimeoutMs} ms ` +
+      `ClientUdp: no response to ${what} from ${target || 'an unresolved target'} within ${this.resolved.requestTimeoutMs} ms ` +
         '(server down or unreachable, or keys differ)',
       transferId,
+      true,
     );
   }
 
   private timeoutRequest(id: string): void {
     const p = this.requests.get(id);
     if (p === undefined) return;
-    const err = this.timeoutError(`request "${p.pattern}"`, p.transferId);
+    const err = this.timeoutError(`request "${p.pattern}"`, p.target, p.transferId);
     this.forgetRequest(p, this.driver, Reason.TIMEOUT, 'request timed out');
     p.callback({ err });
   }
@@ -304,7 +468,8 @@ export class ClientUdp extends ClientProxy<UdpClientEvents, UdpStatus> {
       id = undefined;
     }
     const p = id === undefined ? undefined : this.requests.get(id);
-    if (p === undefined) {
+    // A reply must come from the server the request went to: with several servers on one socket, another one cannot answer for it.
+    if (p === undefined || p.target !== event.peer) {
       driver.abort(event.transferId, Reason.APPLICATION, 'ClientUdp accepts only replies to its pending requests');
       return;
     }
@@ -326,7 +491,7 @@ export class ClientUdp extends ClientProxy<UdpClientEvents, UdpStatus> {
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
       driver.fail(event.transferId, Reason.APPLICATION, text);
-      this.finishRequest(p, { err: new UdpTransportError('BAD_ENVELOPE', `ClientUdp: bad reply to "${p.pattern}": ${text}`) }, driver);
+      this.finishRequest(p, { err: new UdpTransportError('BAD_ENVELOPE', `ClientUdp: bad reply to "${p.pattern}": ${text}`, event.transferId) }, driver);
       return;
     }
     driver.commit(event.transferId);
@@ -363,7 +528,7 @@ export class ClientUdp extends ClientProxy<UdpClientEvents, UdpStatus> {
     if (event.result.length === 0) {
       // The response came as reply transfers, which end before this COMPLETE: none is missing unless the server broke the rule.
       if (p.replies.size === 0) {
-        this.finishRequest(p, { err: new UdpTransportError('BAD_ENVELOPE', `ClientUdp: request "${p.pattern}" completed without a response`) });
+        this.finishRequest(p, { err: new UdpTransportError('BAD_ENVELOPE', `ClientUdp: request "${p.pattern}" completed without a response`, event.transferId) });
       }
       return;
     }
@@ -372,7 +537,7 @@ export class ClientUdp extends ClientProxy<UdpClientEvents, UdpStatus> {
       message = decodeInline(event.result);
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
-      this.finishRequest(p, { err: new UdpTransportError('BAD_ENVELOPE', `ClientUdp: bad response to "${p.pattern}": ${text}`) });
+      this.finishRequest(p, { err: new UdpTransportError('BAD_ENVELOPE', `ClientUdp: bad response to "${p.pattern}": ${text}`, event.transferId) });
       return;
     }
     this.deliver(p, { ...message, isDisposed: true }, this.driver);

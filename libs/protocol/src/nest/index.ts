@@ -5,4 +5,6 @@ export * from './udp.context';
 export * from './udp.events';
 export * from './helpers/udp-envelope';
 export * from './helpers/udp-options';
-export { UdpTransportError, failureText, errorFromFailure } from './helpers/udp-errors';
+export { UdpTransportError, failureText, errorFromFailure, failedByPeer } from './helpers/udp-errors';
+export { UdpRecord, UdpRecordBuilder, type UdpRecordOptions, type UdpTarget } from './helpers/udp-record';
+export type { UdpCounters } from './helpers/udp-counters';

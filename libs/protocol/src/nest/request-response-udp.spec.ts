@@ -11,6 +11,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Socket } from 'node:dgram';
 import { firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
 import { ClientUdp } from './client-udp';
+import type { UdpRequestEvent } from './udp.events';
+import { UdpRecord } from './helpers/udp-record';
 import { ServerUdp } from './server-udp';
 import { UdpContext } from './udp.context';
 import { UdpTransportError } from './helpers/udp-errors';
@@ -59,6 +61,16 @@ class ReceiverController {
   @MessagePattern('boom')
   boom(): never {
     throw new RpcException('boom: the handler failed');
+  }
+
+  @MessagePattern('quota')
+  quota(): never {
+    throw new RpcException({ code: 'QUOTA_EXCEEDED', message: 'the store is full' });
+  }
+
+  @MessagePattern('transfer-id')
+  transferId(@Ctx() ctx: UdpContext): string {
+    return ctx.getTransferId();
   }
 
   @MessagePattern('count')
@@ -176,6 +188,50 @@ describe('ServerUdp and ClientUdp between two Nest microservices', () => {
 
   it('turns a handler error into an error of client.send', async () => {
     await expect(firstValueFrom(sender.client.send('boom', {}))).rejects.toEqual({ status: 'error', message: 'boom: the handler failed' });
+  });
+
+  it('hands an RpcException\'s {code, message} to the caller unchanged', async () => {
+    await expect(firstValueFrom(sender.client.send('quota', {}))).rejects.toEqual({ code: 'QUOTA_EXCEEDED', message: 'the store is full' });
+  });
+
+  it('emits a request event naming the transfer that carries each send and emit', async () => {
+    const seen: UdpRequestEvent[] = [];
+    const listener = (e: UdpRequestEvent): void => void seen.push(e);
+    sender.client.on('request', listener);
+    const serverSide = await firstValueFrom(sender.client.send<string>('transfer-id', {}));
+    const emitted = await lastValueFrom(sender.client.emit('image', { image: Buffer.alloc(10), name: 'e.png' }));
+    expect(seen).toEqual([
+      { kind: 'req', requestId: expect.any(String), pattern: 'transfer-id', transferId: serverSide, target: `127.0.0.1:${receiver.port}` },
+      { kind: 'evt', requestId: undefined, pattern: 'image', transferId: (emitted as { transferId: string }).transferId, target: `127.0.0.1:${receiver.port}` },
+    ]);
+  });
+
+  it('sendWithTransfer resolves with the transfer id the server sees, then the response', async () => {
+    const sent = await sender.client.sendWithTransfer<string>('transfer-id', {});
+    expect(sent.target).toBe(`127.0.0.1:${receiver.port}`);
+    expect(await lastValueFrom(sent.response$)).toBe(sent.transferId);
+    // Replayed to a late subscriber.
+    expect(await lastValueFrom(sent.response$)).toBe(sent.transferId);
+  });
+
+  it('sends to another server from the same socket with a UdpRecord target', async () => {
+    const other = await startReceiver();
+    try {
+      const port = sender.client.unwrap<Socket>().address().port;
+      const started: string[] = [];
+      other.server.on('started', (e) => started.push(e.peer));
+      const data = randomBytes(50_000);
+      const viaRecord = await firstValueFrom(sender.client.send<{ sha256: string }>('sha256', new UdpRecord(data, { target: `127.0.0.1:${other.port}` })));
+      const viaName = await sender.client.sendWithTransfer<{ sha256: string }>('sha256', new UdpRecord(data, { target: { host: 'localhost', port: other.port } }));
+      expect(viaName.target).toBe(`127.0.0.1:${other.port}`);
+      expect((await lastValueFrom(viaName.response$)).sha256).toBe(viaRecord.sha256);
+      await lastValueFrom(sender.client.emit('image', new UdpRecord({ image: data, name: 'o.png' }, { target: `127.0.0.1:${other.port}` })));
+      expect(started).toEqual([`127.0.0.1:${port}`, `127.0.0.1:${port}`, `127.0.0.1:${port}`]);
+      // The default target is untouched.
+      expect(await firstValueFrom(sender.client.send<string>('transfer-id', {}))).toMatch(/^[0-9a-f]{16}$/);
+    } finally {
+      await other.app.close();
+    }
   });
 
   it('fails a request for a pattern without handler', async () => {

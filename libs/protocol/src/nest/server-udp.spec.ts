@@ -13,11 +13,12 @@ type Finished = Extract<EndpointEvent, { type: 'completed' | 'failed' }>;
 
 /** A bare endpoint standing in for a client: sends envelopes, reports how each transfer ended. */
 class RawPeer {
-  readonly driver = new UdpEndpointDriver(new Endpoint({ config: { sender: { rateBytesPerSec: 1e8 } } }), { host: '127.0.0.1' });
+  readonly driver: UdpEndpointDriver;
   private readonly waiters = new Map<string, (e: Finished) => void>();
   readonly finished = new Map<string, Finished>();
 
-  constructor() {
+  constructor(dropInbound?: (bytes: Uint8Array) => boolean) {
+    this.driver = new UdpEndpointDriver(new Endpoint({ config: { sender: { rateBytesPerSec: 1e8 } } }), { host: '127.0.0.1', dropInbound });
     this.driver.on('event', (e) => {
       if (e.role !== 'sender' || (e.type !== 'completed' && e.type !== 'failed')) return;
       this.finished.set(e.transferId, e);
@@ -191,6 +192,120 @@ describe('ServerUdp', () => {
       server.addHandler('ev', async () => undefined, true);
       await peer.send(to, { kind: 'evt', pattern: 'ev', data: Buffer.alloc(10) }).done;
       expect(types).toEqual(['started:receiver', 'completed:receiver']);
+    });
+  });
+
+  describe('graceful stop', () => {
+    let server: ServerUdp;
+    let to: string;
+    const peers: RawPeer[] = [];
+
+    async function newPeer(dropInbound?: (bytes: Uint8Array) => boolean): Promise<RawPeer> {
+      const peer = new RawPeer(dropInbound);
+      await peer.driver.bind();
+      peers.push(peer);
+      return peer;
+    }
+
+    beforeEach(async () => {
+      server = new ServerUdp({ host: '127.0.0.1', port: 0 });
+      await listen(server);
+      to = formatPeerAddress('127.0.0.1', server.address().port);
+    });
+
+    afterEach(async () => {
+      for (const peer of peers.splice(0)) await peer.driver.close();
+      await server.close();
+    });
+
+    it('has no counters and no transfers while not listening', async () => {
+      const idle = new ServerUdp({ host: '127.0.0.1', port: 0 });
+      expect(idle.counters()).toBeUndefined();
+      expect(idle.transfers()).toEqual([]);
+      idle.drain();
+      await idle.close();
+    });
+
+    it('drain() refuses new OFFERs while the transfer in flight goes on to COMPLETE', async () => {
+      const gate = deferred<string>();
+      const entered = deferred<void>();
+      server.addHandler('hold', async () => {
+        entered.resolve();
+        return gate.promise;
+      });
+      const peer = await newPeer();
+      const first = peer.send(to, { kind: 'req', pattern: 'hold', id: 'r1', data: Buffer.alloc(20_000, 1) });
+      await entered.promise;
+      expect(server.transfers()).toEqual([expect.objectContaining({ transferId: first.id, role: 'receiver', totalBytes: 20_000 })]);
+      server.drain();
+      const refused = await peer.send(to, { kind: 'req', pattern: 'hold', id: 'r2', data: 1 }).done;
+      expect(refused).toMatchObject({ type: 'failed', reason: Reason.SHUTTING_DOWN });
+      gate.resolve('stored');
+      expect(await first.done).toMatchObject({ type: 'completed' });
+      expect(server.transfers()).toEqual([]);
+    });
+
+    it('counters() snapshots the endpoint counters with the socket stats', async () => {
+      server.addHandler('ev', async () => undefined, true);
+      const peer = await newPeer();
+      await peer.send(to, { kind: 'evt', pattern: 'ev', data: Buffer.alloc(5_000) }).done;
+      const c = server.counters();
+      expect(c).toMatchObject({ transfersCompleted: { receiver: 1, sender: 0 }, receivedByType: { OFFER: 1 } });
+      expect(c?.socket.datagramsReceived).toBeGreaterThanOrEqual(c?.datagramsReceived ?? Infinity);
+      expect(c?.socket.sendErrors).toBe(0);
+      await peer.send(to, { kind: 'evt', pattern: 'ev', data: Buffer.alloc(10) }).done;
+      // A snapshot: the first one did not move with the endpoint.
+      expect(c?.transfersCompleted.receiver).toBe(1);
+      expect(server.counters()?.transfersCompleted.receiver).toBe(2);
+    });
+
+    it('close({ lingerMs }) keeps answering from tombstones, so a sender whose COMPLETE was lost still completes', async () => {
+      server.addHandler('ev', async () => undefined, true);
+      let completes = 0;
+      // The peer loses the first COMPLETE (type byte 7 at offset 3) and must probe for it.
+      const peer = await newPeer((bytes) => bytes[3] === 7 && completes++ === 0);
+      const sent = peer.send(to, { kind: 'evt', pattern: 'ev', data: Buffer.alloc(3_000) });
+      await new Promise<void>((resolve) => {
+        const check = (): void => (server.counters()?.transfersCompleted.receiver === 1 ? resolve() : void setTimeout(check, 5));
+        check();
+      });
+      expect(peer.finished.has(sent.id)).toBe(false);
+      const closing = server.close({ lingerMs: 5_000 });
+      expect(await sent.done).toMatchObject({ type: 'completed' });
+      expect(server.counters()?.tombstoneAnswers).toBeGreaterThanOrEqual(1);
+      // A second close() cuts the linger short.
+      const started = Date.now();
+      await server.close();
+      await closing;
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(() => server.address()).toThrow(/not listening/);
+    });
+
+    it('close() without lingerMs closes at once, and refuses a bad lingerMs', async () => {
+      server.addHandler('ev', async () => undefined, true);
+      const peer = await newPeer();
+      await peer.send(to, { kind: 'evt', pattern: 'ev', data: Buffer.alloc(10) }).done;
+      await expect(server.close({ lingerMs: -1 })).rejects.toThrow(RangeError);
+      const started = Date.now();
+      await server.close();
+      expect(Date.now() - started).toBeLessThan(500);
+      expect(server.counters()).toBeUndefined();
+    });
+
+    it('close({ lingerMs }) does not linger when no incoming transfer ever finished', async () => {
+      const started = Date.now();
+      await server.close({ lingerMs: 5_000 });
+      expect(Date.now() - started).toBeLessThan(500);
+    });
+
+    it('close({ lingerMs }) counts the linger from the last incoming transfer that finished', async () => {
+      server.addHandler('ev', async () => undefined, true);
+      const peer = await newPeer();
+      await peer.send(to, { kind: 'evt', pattern: 'ev', data: Buffer.alloc(10) }).done;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const started = Date.now();
+      await server.close({ lingerMs: 100 });
+      expect(Date.now() - started).toBeLessThan(50);
     });
   });
 });

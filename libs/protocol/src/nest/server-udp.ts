@@ -14,19 +14,27 @@
  * envelopes with the request id) from this socket to the client's address,
  * sent one after another, the last marked isDisposed, and the request is
  * committed once they are delivered.
+ *
+ * Graceful stop: `drain()` refuses new OFFERs (REJECT SHUTTING_DOWN) while the
+ * transfers in flight go on; `transfers()` and `counters()` show what is left;
+ * `close({ lingerMs })` then aborts what remains and keeps the socket open a
+ * little longer, so the endpoint's tombstones can still answer a client whose
+ * COMPLETE was lost (it probes, and would otherwise time out on a transfer
+ * that succeeded). Nest's own `close()` (no argument) closes at once.
  */
 import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler, type Transport } from '@nestjs/microservices';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:dgram';
 import { lastValueFrom, toArray } from 'rxjs';
-import { Endpoint, type EndpointEvent } from '../core';
+import { Endpoint, type EndpointEvent, type TransferInfo } from '../core';
 import { UdpEndpointDriver } from '../node';
 import { MAX_RESULT_BYTES, Reason, type TransferId } from '../wire';
 import { UdpContext, toUdpOfferInfo } from './udp.context';
 import { UdpStatus, type UdpServerEvents, type UdpTransferEvent } from './udp.events';
 import { decodeFromOffer, encodeForOffer, encodeInline, peekEnvelope, type EnvelopeMessage } from './helpers/udp-envelope';
-import { UdpTransportError, failureText } from './helpers/udp-errors';
+import { snapshotCounters, type UdpCounters } from './helpers/udp-counters';
+import { UdpTransportError, failedByPeer, failureText } from './helpers/udp-errors';
 import { UdpListeners, forwardTransferEvent } from './helpers/udp-listeners';
 import { resolveUdpServerOptions, type ResolvedUdpOptions, type UdpServerOptions } from './helpers/udp-options';
 
@@ -39,6 +47,26 @@ export const NO_EVENT_HANDLER = (pattern: string): string =>
   `There is no matching event handler defined in the remote service. Event pattern: ${pattern}`;
 
 type Verified = Extract<EndpointEvent, { type: 'verified' }>;
+
+export interface UdpServerCloseOptions {
+  /**
+   * After aborting the transfers in flight, keep the socket open until this
+   * long (ms, default 0) has passed since the last incoming transfer
+   * finished, so tombstones answer clients whose COMPLETE/FAILED was lost
+   * (they probe for it). New OFFERs are refused meanwhile. No linger when
+   * none finished that recently (a client waiting on a COMPLETE probes
+   * within a few RTTs); cut short by another close() call.
+   */
+  lingerMs?: number;
+}
+
+/** Longest linger accepted: a shutdown should not hang for more than a minute on it. */
+export const MAX_LINGER_MS = 60_000;
+
+interface Linger {
+  timer: NodeJS.Timeout;
+  stop: () => void;
+}
 
 interface ReplyWaiter {
   resolve: () => void;
@@ -54,6 +82,11 @@ export class ServerUdp extends Server<UdpServerEvents, UdpStatus> implements Cus
   private bound = false;
   /** Outgoing reply transfers, waiting for their COMPLETE. */
   private readonly replies = new Map<TransferId, ReplyWaiter>();
+  /** Set while close() runs (lingering included): one close at a time, later calls join it. */
+  private closing: Promise<void> | undefined;
+  private linger: Linger | undefined;
+  /** When the last incoming transfer finished (monotonic ms): a linger counts from there. */
+  private lastFinishedAt: number | undefined;
 
   constructor(options: UdpServerOptions = {}) {
     super();
@@ -94,20 +127,81 @@ export class ServerUdp extends Server<UdpServerEvents, UdpStatus> implements Cus
     );
   }
 
-  /** Refuses new transfers, aborts those in flight (SHUTTING_DOWN), closes the socket. */
-  async close(): Promise<void> {
+  /**
+   * Refuses new OFFERs from now on (the client gets REJECT SHUTTING_DOWN);
+   * transfers in flight, and the replies they still owe, go on. No-op when
+   * not listening. Nest never calls it: a graceful stop calls it, waits for
+   * `transfers()` to empty (or a deadline), then `close()`.
+   */
+  drain(): void {
     const driver = this.driver;
-    this.driver = undefined;
-    this.bound = false;
-    const closing = new UdpTransportError('CLOSED', 'ServerUdp: closed');
-    for (const waiter of this.replies.values()) waiter.reject(closing);
+    if (driver === undefined) return;
+    driver.endpoint.drain();
+    // drain() touched the endpoint behind the driver's back: drive() re-arms its timer and flushes events.
+    driver.drive();
+  }
+
+  /** The endpoint's counters and the socket driver's stats, as a snapshot; undefined while not listening. */
+  counters(): UdpCounters | undefined {
+    return this.driver === undefined ? undefined : snapshotCounters(this.driver);
+  }
+
+  /** The transfers in flight (incoming requests and events, outgoing replies), with their progress. */
+  transfers(): TransferInfo[] {
+    return this.driver?.endpoint.transfers() ?? [];
+  }
+
+  /**
+   * Refuses new transfers, aborts those in flight (SHUTTING_DOWN), closes the
+   * socket. With `lingerMs` the socket closes only after that long (see
+   * UdpServerCloseOptions). A call while a close runs cuts its linger short
+   * and resolves with it.
+   */
+  close(options: UdpServerCloseOptions = {}): Promise<void> {
+    const lingerMs = options.lingerMs ?? 0;
+    if (!Number.isFinite(lingerMs) || lingerMs < 0 || lingerMs > MAX_LINGER_MS) {
+      return Promise.reject(new RangeError(`ServerUdp: close(): lingerMs must be in [0, ${MAX_LINGER_MS}], got ${String(lingerMs)}`));
+    }
+    if (this.closing !== undefined) {
+      this.linger?.stop();
+      return this.closing;
+    }
+    const closing = this.closeNow(lingerMs).finally(() => {
+      this.closing = undefined;
+    });
+    this.closing = closing;
+    return closing;
+  }
+
+  private async closeNow(lingerMs: number): Promise<void> {
+    const driver = this.driver;
+    const closed = new UdpTransportError('CLOSED', 'ServerUdp: closed', undefined, true);
+    for (const waiter of this.replies.values()) waiter.reject(closed);
     this.replies.clear();
     if (driver !== undefined) {
       driver.endpoint.drain();
       for (const t of driver.endpoint.transfers()) driver.abort(t.transferId, Reason.SHUTTING_DOWN, 'server shutting down');
-      await driver.close();
+      const remaining = this.lastFinishedAt === undefined ? 0 : this.lastFinishedAt + lingerMs - performance.now();
+      if (remaining > 0) await this.lingerFor(remaining);
     }
+    this.driver = undefined;
+    this.bound = false;
+    this.lastFinishedAt = undefined;
+    if (driver !== undefined) await driver.close();
     this._status$.next(UdpStatus.CLOSED);
+  }
+
+  /** Waits `ms` with the socket open (the driver keeps answering from tombstones), or until stop(). */
+  private lingerFor(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const stop = (): void => {
+        clearTimeout(linger.timer);
+        this.linger = undefined;
+        resolve();
+      };
+      const linger: Linger = { timer: setTimeout(stop, ms), stop };
+      this.linger = linger;
+    });
   }
 
   /** The bound dgram socket. Throws when not listening. */
@@ -123,7 +217,7 @@ export class ServerUdp extends Server<UdpServerEvents, UdpStatus> implements Cus
     return this.unwrap<Socket>().address();
   }
 
-  /** The driver (endpoint counters, socket stats), while listening. */
+  /** The driver, while listening: for what ServerUdp does not wrap (prefer drain(), counters(), transfers()). */
   getDriver(): UdpEndpointDriver | undefined {
     return this.driver;
   }
@@ -147,11 +241,12 @@ export class ServerUdp extends Server<UdpServerEvents, UdpStatus> implements Cus
         return;
       case 'completed':
       case 'failed': {
+        if (event.role === 'receiver') this.lastFinishedAt = performance.now();
         const waiter = event.role === 'sender' ? this.replies.get(event.transferId) : undefined;
         if (waiter !== undefined) {
           this.replies.delete(event.transferId);
           if (event.type === 'completed') waiter.resolve();
-          else waiter.reject(new UdpTransportError(event.code, `reply transfer failed: ${event.code}: ${event.message}`, event.transferId));
+          else waiter.reject(new UdpTransportError(event.code, `reply transfer failed: ${event.code}: ${event.message}`, event.transferId, !failedByPeer(event)));
         }
         break;
       }
@@ -282,7 +377,10 @@ export class ServerUdp extends Server<UdpServerEvents, UdpStatus> implements Cus
   }
 
   private sendReply(driver: UdpEndpointDriver, peer: string, encoded: ReturnType<typeof encodeForOffer>): Promise<void> {
-    if (this.driver !== driver) return Promise.reject(new UdpTransportError('CLOSED', 'ServerUdp: closed before the reply was sent'));
+    // While closing (lingering included) the request was aborted already: a reply would only be refused.
+    if (this.driver !== driver || this.closing !== undefined) {
+      return Promise.reject(new UdpTransportError('CLOSED', 'ServerUdp: closed before the reply was sent', undefined, true));
+    }
     const sent = driver.send(peer, {
       data: encoded.body,
       metadata: encoded.metadata,
@@ -290,7 +388,7 @@ export class ServerUdp extends Server<UdpServerEvents, UdpStatus> implements Cus
       contentType: encoded.contentType,
       preview: encoded.preview,
     });
-    if (!sent.ok) return Promise.reject(new UdpTransportError(sent.code, `reply refused: ${sent.code}: ${sent.message}`));
+    if (!sent.ok) return Promise.reject(new UdpTransportError(sent.code, `reply refused: ${sent.code}: ${sent.message}`, undefined, true));
     return new Promise<void>((resolve, reject) => this.replies.set(sent.transferId, { resolve, reject }));
   }
 }

@@ -4,7 +4,8 @@
  * core's EndpointEvent; each callback receives that event as its payload.
  */
 import type { AddressInfo } from 'node:net';
-import type { EndpointEvent } from '../core';
+import type { EndpointEvent, PeerAddress } from '../core';
+import type { TransferId } from '../wire';
 
 export const UdpStatus = {
   /** ClientUdp only: binding the socket. */
@@ -28,6 +29,8 @@ export const UdpEventsMap = {
   GAP_REPAIRED: 'gap-repaired',
   COMPLETED: 'completed',
   FAILED: 'failed',
+  /** ClientUdp only: a send() or emit() started its transfer. */
+  REQUEST: 'request',
 } as const;
 export type UdpEventName = (typeof UdpEventsMap)[keyof typeof UdpEventsMap];
 
@@ -56,5 +59,20 @@ export type UdpEvents = {
   failed: (event: UdpTransferEvent<'failed'>) => void;
 };
 
+/** ClientUdp's 'request' event: a send() (`kind` 'req') or emit() ('evt') started the transfer that carries it. */
+export interface UdpRequestEvent {
+  kind: 'req' | 'evt';
+  /** The request id of a send() (the `id` of its envelope); undefined for an event, which has none. */
+  requestId: string | undefined;
+  /** The normalized pattern (an object pattern as JSON with sorted keys). */
+  pattern: string;
+  /** The transfer: the `transferId` of its progress, completed and failed events. */
+  transferId: TransferId;
+  /** The server it goes to, "ip:port" ("[v6]:port"). */
+  target: PeerAddress;
+}
+
 export type UdpServerEvents = UdpEvents;
-export type UdpClientEvents = UdpEvents;
+export type UdpClientEvents = UdpEvents & {
+  request: (event: UdpRequestEvent) => void;
+};

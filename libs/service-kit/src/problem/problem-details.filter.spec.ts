@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, HttpException, NotFoundException, type INestApplication } from '@nestjs/common';
+import { BadRequestException, Controller, Get, HttpException, Logger, NotFoundException, ServiceUnavailableException, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { applyHttpDefaults } from '../http-defaults';
 import { listenOnFreePort } from '../testing/listen';
@@ -25,6 +25,11 @@ class BoomController {
   @Get('problem')
   problem(): never {
     throw new ProblemException({ status: 502, detail: 'receiver refused', code: 'REJECTED', extensions: { receiver: '10.0.0.2:5000' } });
+  }
+
+  @Get('unavailable')
+  unavailable(): never {
+    throw new ServiceUnavailableException('the pool is gone');
   }
 
   @Get('internal')
@@ -88,6 +93,32 @@ describe('ProblemDetailsFilter', () => {
       expect(type).toContain(PROBLEM_CONTENT_TYPE);
       expect(JSON.stringify(body)).not.toContain('secret');
       expect(body).toEqual({ type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred.', instance: '/boom/internal' });
+    });
+
+    describe('logging', () => {
+      let warn: jest.SpyInstance;
+      let error: jest.SpyInstance;
+
+      beforeEach(() => {
+        warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+        error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      });
+
+      afterEach(() => jest.restoreAllMocks());
+
+      it('logs a 5xx ProblemException (an expected upstream failure) as a warning without a stack', async () => {
+        await get('/boom/problem');
+        expect(warn).toHaveBeenCalledWith('502 REJECTED: receiver refused');
+        expect(error).not.toHaveBeenCalled();
+      });
+
+      it('logs an unknown error, and a 5xx HttpException, as errors with their stack', async () => {
+        await get('/boom/internal');
+        expect(error).toHaveBeenCalledWith('ENOENT /secret/path/db.sqlite', expect.stringContaining('BoomController.internal'));
+        await get('/boom/unavailable');
+        expect(error).toHaveBeenLastCalledWith('503 the pool is gone', expect.stringContaining('BoomController.unavailable'));
+        expect(warn).not.toHaveBeenCalled();
+      });
     });
 
     it('covers unknown routes too', async () => {

@@ -43,6 +43,12 @@ function fromHttpException(exception: HttpException): ProblemDetails {
  * instead): stack traces and messages of internal errors can leak paths and
  * secrets.
  *
+ * Logging: a ProblemException of 5xx is a failure the service expected and
+ * described (an upstream that refused, timed out, or is unavailable: 502,
+ * 503, 504), so it is a warning with its status, code and detail and no
+ * stack (the stack only points at the throw site). Any other 5xx HttpException
+ * and every unknown error is an error, logged with its stack.
+ *
  * HTTP only: a microservice's RPC errors keep the transport's own handling
  * (connect microservices without `inheritAppConfig`).
  */
@@ -63,7 +69,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     let problem: ProblemDetails;
     if (exception instanceof HttpException) {
       problem = fromHttpException(exception);
-      if (problem.status >= 500) this.logger.error(`${problem.status} ${problem.detail ?? problem.title}`, exception.stack);
+      if (problem.status >= 500) {
+        const summary = `${problem.status} ${problem.code === undefined ? '' : `${problem.code}: `}${problem.detail ?? problem.title}`;
+        if (exception instanceof ProblemException) this.logger.warn(summary);
+        else this.logger.error(summary, exception.stack);
+      }
     } else {
       const status = HttpStatus.INTERNAL_SERVER_ERROR;
       problem = { type: ABOUT_BLANK, title: titleFor(status), status, detail: 'An unexpected error occurred.' };

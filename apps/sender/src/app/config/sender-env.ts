@@ -8,7 +8,7 @@ export const SENDER_ENV = {
   UDPIX_HTTP_PORT: { default: 3000, meaning: 'Port of the HTTP API (0 picks a free one).' },
   UDPIX_RECEIVER: { default: '127.0.0.1:5000', meaning: 'Receiver (host:port) used when POST /v1/images has no `to`.' },
   UDPIX_UDP_HOST: { default: '0.0.0.0', meaning: 'Local address of the UDP socket.' },
-  UDPIX_UDP_PORT: { default: 0, meaning: 'Local UDP port of the default receiver\'s socket (0 = any). Other receivers always use any port.' },
+  UDPIX_UDP_PORT: { default: 0, meaning: 'Local UDP port of the socket (0 = any); one socket serves every receiver.' },
   UDPIX_KEY: { default: undefined, meaning: 'Shared key (hex or base64, >= 16 bytes): datagrams are authenticated. Must equal the receiver\'s.' },
   UDPIX_MAX_BYTES: { default: 64 * 1024 * 1024, meaning: 'Largest image accepted, bytes; a longer body is refused with 413 as soon as it is exceeded.' },
   UDPIX_MAX_PIXELS: { default: 0x3fff * 0x3fff, meaning: 'Most pixels accepted (width x height x pages); bigger images are refused with 413 (code TOO_MANY_PIXELS) before any decoding.' },

@@ -62,6 +62,6 @@ export class ImageSendError extends Error {
 export interface ImageClient {
   /** Sends one image; resolves with the receiver's receipt, rejects with an ImageSendError. */
   send(to: ReceiverAddress, bytes: Buffer, meta: ImageMeta, observer?: ImageSendObserver): Promise<ImageSendResult>;
-  /** Aborts every send in flight (each rejects) and releases the sockets. */
+  /** Aborts every send in flight (each rejects) and releases the socket. */
   close(): Promise<void>;
 }

@@ -17,6 +17,12 @@ describe('toImageSendError', () => {
     expect(toImageSendError(new UdpTransportError(code, 'x'))).toMatchObject({ kind, code });
   });
 
+  it('answers 503 (unavailable) for the sender\'s own TOO_MANY_TRANSFERS or SHUTTING_DOWN, 502 (rejected) for the receiver\'s', () => {
+    expect(toImageSendError(new UdpTransportError('TOO_MANY_TRANSFERS', 'x', undefined, true))).toMatchObject({ kind: 'unavailable', code: 'TOO_MANY_TRANSFERS' });
+    expect(toImageSendError(new UdpTransportError('SHUTTING_DOWN', 'x', undefined, true))).toMatchObject({ kind: 'unavailable' });
+    expect(toImageSendError(new UdpTransportError('TOO_MANY_TRANSFERS', 'x', undefined, false))).toMatchObject({ kind: 'rejected', code: 'TOO_MANY_TRANSFERS' });
+  });
+
   it('treats a handler error value as a rejection carrying its message', () => {
     const error = toImageSendError({ status: 'error', message: 'disk full' });
     expect(error).toMatchObject({ kind: 'rejected', code: 'APPLICATION' });

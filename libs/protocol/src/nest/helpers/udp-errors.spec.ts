@@ -1,6 +1,6 @@
 import type { EndpointEvent } from '../../core';
 import { MAX_REASON_TEXT_BYTES, Reason } from '../../wire';
-import { UdpTransportError, errorFromFailure, failureText, peerJson } from './udp-errors';
+import { UdpTransportError, errorFromFailure, failedByPeer, failureText, peerJson } from './udp-errors';
 
 type Failed = Extract<EndpointEvent, { type: 'failed' }>;
 const failed = (reason: Reason, message: string): Failed =>
@@ -46,6 +46,35 @@ describe('udp-errors', () => {
       expect(err).toBeInstanceOf(UdpTransportError);
       expect(err).toMatchObject({ code: 'UNREACHABLE', message: 'ClientUdp: request "a" failed: UNREACHABLE: no ACCEPT within 10000 ms' });
       expect(errorFromFailure(failed(Reason.STORE_FAILED, 'no commit within 30000 ms'), 'x')).toBeInstanceOf(UdpTransportError);
+    });
+
+    it('marks an error the peer decided as remote, one our endpoint decided as local', () => {
+      expect(errorFromFailure(failed(Reason.TOO_MANY_TRANSFERS, 'rejected by receiver: 64 incoming transfers in flight'), 'x')).toMatchObject({
+        code: 'TOO_MANY_TRANSFERS',
+        local: false,
+      });
+      expect(errorFromFailure(failed(Reason.SHUTTING_DOWN, 'aborted by receiver: server shutting down'), 'x')).toMatchObject({ local: false });
+      expect(errorFromFailure(failed(Reason.UNREACHABLE, 'no answer to OFFER within 10000 ms'), 'x')).toMatchObject({ local: true });
+      expect(errorFromFailure(failed(Reason.TIMEOUT, 'receiver silent for 10000 ms'), 'x')).toMatchObject({ local: true });
+    });
+  });
+
+  describe('failedByPeer', () => {
+    it('recognizes the prefixes the core puts before a peer\'s text', () => {
+      expect(failedByPeer(failed(Reason.HASH_MISMATCH, 'receiver failed: HASH_MISMATCH'))).toBe(true);
+      expect(failedByPeer(failed(Reason.CANCELLED, 'aborted by sender: request cancelled'))).toBe(true);
+      expect(failedByPeer(failed(Reason.HASH_MISMATCH, 'receiver completed with SHA-256 ab (3 B), expected cd'))).toBe(false);
+    });
+
+    it('trusts peerMessage when the core sets it', () => {
+      expect(failedByPeer({ ...failed(Reason.TOO_MANY_TRANSFERS, 'refused'), peerMessage: '' })).toBe(true);
+    });
+  });
+
+  describe('UdpTransportError', () => {
+    it('is remote unless told otherwise', () => {
+      expect(new UdpTransportError('TIMEOUT', 'x')).toMatchObject({ code: 'TIMEOUT', local: false, transferId: undefined });
+      expect(new UdpTransportError('TOO_MANY_TRANSFERS', 'x', undefined, true).local).toBe(true);
     });
   });
 });

@@ -7,13 +7,26 @@
 import { MAX_REASON_TEXT_BYTES, Reason } from '../../wire';
 import type { EndpointEvent } from '../../core';
 
-/** A failure of the transport itself (not of the remote handler): timeout, closed, unreachable, refused. */
+/**
+ * A failure of the transport itself (not of the remote handler): timeout,
+ * closed, unreachable, refused.
+ *
+ * `local` tells where the failure arose: true on this side (our endpoint
+ * refused to start the transfer, e.g. its own `limits.maxTransfers` or a
+ * draining endpoint; data or a target that cannot travel; not connected,
+ * closed, timed out, or our session gave up: UNREACHABLE, REPAIR_LIMIT,
+ * ...), false at the peer (its REJECT, FAILED or ABORT, or a response we
+ * could not read). The same code can be either: TOO_MANY_TRANSFERS is local
+ * when our sender limit is full, remote when the receiver's is.
+ */
 export class UdpTransportError extends Error {
   constructor(
-    /** A code name: a protocol Reason name (UNREACHABLE, TIMEOUT, ...), or NOT_CONNECTED, CLOSED, BAD_ENVELOPE, REFUSED. */
+    /** A code name: a protocol Reason name (UNREACHABLE, TIMEOUT, ...), or NOT_CONNECTED, CLOSED, BAD_ENVELOPE, BAD_TARGET. */
     readonly code: string,
     message: string,
     readonly transferId?: string,
+    /** True when this side decided (see the class comment); false when the peer did, or unknown. */
+    readonly local = false,
   ) {
     super(message);
     this.name = 'UdpTransportError';
@@ -84,14 +97,30 @@ export function peerJson(message: string): { ok: true; value: unknown } | { ok: 
 }
 
 /**
+ * The prefixes the core's sessions put before a text that came from the peer
+ * (REJECT, FAILED, ABORT): the fallback for a failed event without
+ * `peerMessage` (a core that does not set it yet).
+ */
+const PEER_PREFIXES = ['rejected by receiver: ', 'receiver failed: ', 'aborted by receiver: ', 'aborted by sender: '];
+
+/**
+ * True when the peer ended the transfer (its REJECT, FAILED or ABORT), false
+ * when our endpoint did (timeouts, repair limit, a hash mismatch it found).
+ */
+export function failedByPeer(event: Failed): boolean {
+  if (event.peerMessage !== undefined) return true;
+  return PEER_PREFIXES.some((prefix) => event.message.startsWith(prefix));
+}
+
+/**
  * What a caller sees for a failed transfer: the remote handler's error value
  * (parsed from FAILED's text) for APPLICATION / STORE_FAILED, else a
- * UdpTransportError naming the reason.
+ * UdpTransportError naming the reason, `local` unless the peer ended it.
  */
 export function errorFromFailure(event: Failed, what: string): unknown {
   if (event.reason === Reason.APPLICATION || event.reason === Reason.STORE_FAILED) {
     const parsed = peerJson(event.message);
     if (parsed.ok) return parsed.value;
   }
-  return new UdpTransportError(event.code, `${what} failed: ${event.code}: ${event.message}`, event.transferId);
+  return new UdpTransportError(event.code, `${what} failed: ${event.code}: ${event.message}`, event.transferId, !failedByPeer(event));
 }

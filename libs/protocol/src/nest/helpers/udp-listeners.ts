@@ -49,20 +49,22 @@ export class UdpListeners<M extends { [K in keyof M]: (...args: never[]) => void
 }
 
 /** Re-emits the transfer-level events of the core (started, progress, gap, gap-repaired, completed, failed). */
-export function forwardTransferEvent(listeners: UdpListeners<UdpEvents>, event: EndpointEvent): void {
+export function forwardTransferEvent<M extends UdpEvents & { [K in keyof M]: (...args: never[]) => void }>(listeners: UdpListeners<M>, event: EndpointEvent): void {
+  // ClientUdp's map adds events of its own; the transfer-level ones are UdpEvents' in every map.
+  const emit = listeners as unknown as UdpListeners<UdpEvents>;
   switch (event.type) {
     case 'started':
-      return listeners.emit('started', event);
+      return emit.emit('started', event);
     case 'progress':
-      return listeners.emit('progress', event);
+      return emit.emit('progress', event);
     case 'gap':
-      return listeners.emit('gap', event);
+      return emit.emit('gap', event);
     case 'gap-repaired':
-      return listeners.emit('gap-repaired', event);
+      return emit.emit('gap-repaired', event);
     case 'completed':
-      return listeners.emit('completed', event);
+      return emit.emit('completed', event);
     case 'failed':
-      return listeners.emit('failed', event);
+      return emit.emit('failed', event);
     default:
       return undefined;
   }
