@@ -76,40 +76,27 @@ export function failureText(err: unknown): string {
 type Failed = Extract<EndpointEvent, { type: 'failed' }>;
 
 /**
- * The JSON the peer put in FAILED/ABORT text. The core prefixes the peer's
- * text with who ended the transfer ("receiver failed: ..."), so the JSON is
- * the whole message or what follows one of its ": " separators.
+ * The JSON value of a peer's FAILED/ABORT text (the core hands it over
+ * verbatim as `peerMessage`). Only an object, an array or a string counts: a
+ * bare word or number in human text must not pass for JSON.
  */
-export function peerJson(message: string): { ok: true; value: unknown } | { ok: false } {
-  const starts = [0];
-  for (let at = message.indexOf(': '); at !== -1; at = message.indexOf(': ', at + 2)) starts.push(at + 2);
-  for (const start of starts) {
-    const first = message.charCodeAt(start);
-    // Only an object, an array or a string: a bare word or number in human text must not pass for JSON.
-    if (first !== 0x7b && first !== 0x5b && first !== 0x22) continue;
-    try {
-      return { ok: true, value: JSON.parse(message.slice(start)) as unknown };
-    } catch {
-      // try the next separator
-    }
+export function peerJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  const first = text.charCodeAt(0);
+  if (first !== 0x7b && first !== 0x5b && first !== 0x22) return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
   }
-  return { ok: false };
 }
 
 /**
- * The prefixes the core's sessions put before a text that came from the peer
- * (REJECT, FAILED, ABORT): the fallback for a failed event without
- * `peerMessage` (a core that does not set it yet).
- */
-const PEER_PREFIXES = ['rejected by receiver: ', 'receiver failed: ', 'aborted by receiver: ', 'aborted by sender: '];
-
-/**
  * True when the peer ended the transfer (its REJECT, FAILED or ABORT), false
- * when our endpoint did (timeouts, repair limit, a hash mismatch it found).
+ * when our endpoint did (timeouts, repair limit, a hash mismatch it found):
+ * the core sets `peerMessage` exactly in the first case.
  */
 export function failedByPeer(event: Failed): boolean {
-  if (event.peerMessage !== undefined) return true;
-  return PEER_PREFIXES.some((prefix) => event.message.startsWith(prefix));
+  return event.peerMessage !== undefined;
 }
 
 /**
@@ -118,8 +105,8 @@ export function failedByPeer(event: Failed): boolean {
  * UdpTransportError naming the reason, `local` unless the peer ended it.
  */
 export function errorFromFailure(event: Failed, what: string): unknown {
-  if (event.reason === Reason.APPLICATION || event.reason === Reason.STORE_FAILED) {
-    const parsed = peerJson(event.message);
+  if ((event.reason === Reason.APPLICATION || event.reason === Reason.STORE_FAILED) && event.peerMessage !== undefined) {
+    const parsed = peerJson(event.peerMessage);
     if (parsed.ok) return parsed.value;
   }
   return new UdpTransportError(event.code, `${what} failed: ${event.code}: ${event.message}`, event.transferId, !failedByPeer(event));
