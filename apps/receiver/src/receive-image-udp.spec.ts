@@ -13,7 +13,7 @@ import { firstValueFrom } from 'rxjs';
 import { createReceiverApp, startReceiverApp } from './app/receiver-app';
 import { ReceiverConfig } from './config/receiver-config';
 import type { ImageReceipt } from './images/image-message';
-import { SseClient } from './testing/sse-client';
+import { SseReader } from '@udpix/service-kit';
 
 const ROCKET = join(__dirname, '../../../fixtures/images/rocket.jpg');
 const KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
@@ -54,7 +54,7 @@ describe('receiver over UDP', () => {
   it('stores an image sent with ClientUdp, serves it back byte-identical, and streams its events', async () => {
     const bytes = await readFile(ROCKET);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const sse = await SseClient.open(`${base}/v1/events`);
+    const sse = await SseReader.open(`${base}/v1/events`);
     await sse.next((m) => m.event === 'snapshot');
 
     const receipt = await firstValueFrom(client.send<ImageReceipt>('image', { image: bytes, name: 'rocket.jpg', contentType: 'image/jpeg' }));

@@ -58,3 +58,4 @@ export * from './health/health.controller';
 export * from './openapi/setup-openapi';
 export * from './http-defaults';
 export * from './testing/listen';
+export * from './testing/sse-reader';

@@ -3,7 +3,8 @@
  * gaps and their repairs, then completed, all for the same transfer; the
  * sender's stats agree that there was loss.
  */
-import { SseStream, lossyLink, noisePng, postImage, startStack, type SampleImage, type Stack } from '@udpix/stack';
+import { lossyLink, noisePng, postImage, startStack, type SampleImage, type Stack } from '@udpix/stack';
+import { SseReader } from '@udpix/service-kit';
 import { sha256, tempDir, type ImageSent } from './support/e2e';
 
 interface EventData {
@@ -19,7 +20,7 @@ interface EventData {
 describe('GET /v1/events during a transfer at 10% loss', () => {
   const data = tempDir('events');
   let stack: Stack | undefined;
-  let sse: SseStream | undefined;
+  let sse: SseReader | undefined;
   let image: SampleImage;
 
   beforeAll(async () => {
@@ -35,7 +36,7 @@ describe('GET /v1/events during a transfer at 10% loss', () => {
 
   it('streams started, gap, gap-repaired and completed in order, with plausible stats', async () => {
     const s = stack as Stack;
-    sse = await SseStream.open(`${s.receiver.url}/v1/events`);
+    sse = await SseReader.open(`${s.receiver.url}/v1/events`);
     expect(sse.status).toBe(200);
     // The snapshot says the subscription is live: nothing after it can be missed.
     await sse.next((m) => m.event === 'snapshot', 10_000);

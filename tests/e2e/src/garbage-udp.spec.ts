@@ -4,7 +4,8 @@
  * and the receiver's /metrics counts them as dropped.
  */
 import { encodeData, concatDatagram, DEFAULT_MAX_DATAGRAM } from '@udpix/protocol';
-import { SseStream, fetchImage, getText, lossyLink, metricValue, noisePng, postImage, startStack, type SampleImage, type Stack } from '@udpix/stack';
+import { fetchImage, getText, lossyLink, metricValue, noisePng, postImage, startStack, type SampleImage, type Stack } from '@udpix/stack';
+import { SseReader } from '@udpix/service-kit';
 import { randomBytes, randomInt } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { tempDir, type ImageSent } from './support/e2e';
@@ -29,7 +30,7 @@ function dataDatagram(transferId: string, index: number): Uint8Array {
 describe('garbage datagrams during a transfer', () => {
   const data = tempDir('garbage');
   let stack: Stack | undefined;
-  let sse: SseStream | undefined;
+  let sse: SseReader | undefined;
   let socket: Socket | undefined;
   let image: SampleImage;
 
@@ -51,7 +52,7 @@ describe('garbage datagrams during a transfer', () => {
   it('does not disturb the transfer and shows in the drop counters', async () => {
     const s = stack as Stack;
     const before = metricValue((await getText(`${s.receiver.url}/metrics`)).text, DROPPED);
-    sse = await SseStream.open(`${s.receiver.url}/v1/events`);
+    sse = await SseReader.open(`${s.receiver.url}/v1/events`);
     await sse.next((m) => m.event === 'snapshot', 10_000);
 
     const posting = postImage<ImageSent>(s.sender.url, image.bytes, { name: image.name, contentType: image.contentType, timeoutMs: 60_000 });

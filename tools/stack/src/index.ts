@@ -6,4 +6,3 @@ export * from './stack';
 export * from './build';
 export * from './images';
 export * from './table';
-export * from './sse';

@@ -1,6 +1,6 @@
 import { bootHttp, type HttpHarness } from '../testing/http-harness';
 import { events } from '../testing/fake-transport';
-import { SseClient } from '../testing/sse-client';
+import { SseReader } from '@udpix/service-kit';
 
 const A = '00000000000000aa';
 
@@ -18,7 +18,7 @@ describe('EventsController', () => {
   describe('events', () => {
     it('starts with a snapshot, then carries every reassembly event by name with JSON data and ids', async () => {
       h.transport.push(events.started('00000000000000cc'));
-      const sse = await SseClient.open(`${h.base}/v1/events`);
+      const sse = await SseReader.open(`${h.base}/v1/events`);
       expect(sse.status).toBe(200);
       expect(sse.contentType).toContain('text/event-stream');
       const snapshot = await sse.next((m) => m.event === 'snapshot');
@@ -43,13 +43,13 @@ describe('EventsController', () => {
     });
 
     it('sends heartbeat comments while idle', async () => {
-      const sse = await SseClient.open(`${h.base}/v1/events`);
+      const sse = await SseReader.open(`${h.base}/v1/events`);
       await expect(sse.next((m) => m.comment === 'heartbeat')).resolves.toEqual({ comment: 'heartbeat' });
       sse.close();
     });
 
     it('ends open streams at shutdown, after the drain, so the server can close', async () => {
-      const sse = await SseClient.open(`${h.base}/v1/events`);
+      const sse = await SseReader.open(`${h.base}/v1/events`);
       await sse.next((m) => m.event === 'snapshot');
       const closing = h.app.close();
       await sse.closedByServer();

@@ -33,13 +33,14 @@ import type { Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import type { AddressInfo } from 'node:net';
 import { Observable, ReplaySubject } from 'rxjs';
-import { Endpoint, type EndpointEvent, type PeerAddress, type TransferInfo, type TransferStats } from '../core';
+import { type EndpointEvent, type PeerAddress, type TransferInfo, type TransferStats } from '../core';
 import { UdpEndpointDriver, formatPeerAddress } from '../node';
 import { Reason, type TransferId } from '../wire';
 import { UdpStatus, type UdpClientEvents, type UdpRequestEvent, type UdpTransferEvent } from './udp.events';
 import { snapshotCounters, type UdpCounters } from './helpers/udp-counters';
 import { EnvelopeError, decodeFromOffer, decodeInline, encodeForOffer, peekEnvelope, type EnvelopeMessage } from './helpers/udp-envelope';
 import { UdpTransportError, errorFromFailure } from './helpers/udp-errors';
+import { createUdpDriver, unwrapBoundSocket } from './helpers/udp-driver';
 import { UdpListeners, forwardTransferEvent } from './helpers/udp-listeners';
 import { resolveUdpClientOptions, type ResolvedUdpClientOptions, type UdpClientOptions } from './helpers/udp-options';
 import { UdpRecord, literalPeer, parseUdpTarget, type UdpTarget } from './helpers/udp-record';
@@ -117,24 +118,16 @@ export class ClientUdp extends ClientProxy<UdpClientEvents, UdpStatus> {
   connect(): Promise<AddressInfo> {
     if (this.connection !== undefined) return this.connection;
     this._status$.next(UdpStatus.CONNECTING);
-    const driver = new UdpEndpointDriver(new Endpoint({ config: this.resolved.endpoint }), this.resolved.driver);
+    const driver = createUdpDriver(this.resolved, {
+      logger: this.logger,
+      listeners: this.listeners,
+      setStatus: (status) => this._status$.next(status),
+      setBound: (bound) => {
+        this.bound = bound;
+      },
+      onEndpointEvent: (d, event) => this.onEndpointEvent(d, event),
+    });
     this.driver = driver;
-    driver.on('event', (event) => this.onEndpointEvent(driver, event));
-    driver.on('listening', (address) => {
-      this.bound = true;
-      this._status$.next(UdpStatus.LISTENING);
-      this.listeners.emit('listening', address);
-    });
-    driver.on('error', (err) => {
-      this._status$.next(UdpStatus.ERROR);
-      this.logger.error(`socket error: ${err.message}`);
-      this.listeners.emit('error', err);
-    });
-    driver.on('close', () => {
-      this.bound = false;
-      this._status$.next(UdpStatus.CLOSED);
-      this.listeners.emit('close');
-    });
     const connection = (async () => {
       this.defaultTarget = await this.resolveHost(this.resolved.host, this.resolved.port);
       return driver.bind();
@@ -210,10 +203,7 @@ export class ClientUdp extends ClientProxy<UdpClientEvents, UdpStatus> {
 
   /** The bound dgram socket. Throws when not connected. */
   unwrap<T = Socket>(): T {
-    if (this.driver === undefined || !this.bound) {
-      throw new Error('ClientUdp: not connected. Call "connect" (or send/emit) before accessing the socket.');
-    }
-    return this.driver.unwrap() as unknown as T;
+    return unwrapBoundSocket<T>(this.driver, this.bound, 'ClientUdp: not connected. Call "connect" (or send/emit) before accessing the socket.');
   }
 
   /** The driver, while connected: for what ClientUdp does not wrap (prefer counters(), transfers()). */

@@ -27,7 +27,7 @@ import { Server, type CustomTransportStrategy, type MessageHandler, type Transpo
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:dgram';
 import { lastValueFrom, toArray } from 'rxjs';
-import { Endpoint, type EndpointEvent, type TransferInfo } from '../core';
+import { type EndpointEvent, type TransferInfo } from '../core';
 import { UdpEndpointDriver } from '../node';
 import { MAX_RESULT_BYTES, Reason, type TransferId } from '../wire';
 import { UdpContext, toUdpOfferInfo } from './udp.context';
@@ -35,6 +35,7 @@ import { UdpStatus, type UdpServerEvents, type UdpTransferEvent } from './udp.ev
 import { decodeFromOffer, encodeForOffer, encodeInline, peekEnvelope, type EnvelopeMessage } from './helpers/udp-envelope';
 import { snapshotCounters, type UdpCounters } from './helpers/udp-counters';
 import { UdpTransportError, failedByPeer, failureText } from './helpers/udp-errors';
+import { createUdpDriver, unwrapBoundSocket } from './helpers/udp-driver';
 import { UdpListeners, forwardTransferEvent } from './helpers/udp-listeners';
 import { resolveUdpServerOptions, type ResolvedUdpOptions, type UdpServerOptions } from './helpers/udp-options';
 
@@ -99,24 +100,16 @@ export class ServerUdp extends Server<UdpServerEvents, UdpStatus> implements Cus
       callback(new Error('ServerUdp: listen() called while already listening'));
       return;
     }
-    const driver = new UdpEndpointDriver(new Endpoint({ config: this.resolved.endpoint }), this.resolved.driver);
+    const driver = createUdpDriver(this.resolved, {
+      logger: this.logger,
+      listeners: this.listeners,
+      setStatus: (status) => this._status$.next(status),
+      setBound: (bound) => {
+        this.bound = bound;
+      },
+      onEndpointEvent: (d, event) => this.onEndpointEvent(d, event),
+    });
     this.driver = driver;
-    driver.on('event', (event) => this.onEndpointEvent(driver, event));
-    driver.on('listening', (address) => {
-      this.bound = true;
-      this._status$.next(UdpStatus.LISTENING);
-      this.listeners.emit('listening', address);
-    });
-    driver.on('error', (err) => {
-      this._status$.next(UdpStatus.ERROR);
-      this.logger.error(`socket error: ${err.message}`);
-      this.listeners.emit('error', err);
-    });
-    driver.on('close', () => {
-      this.bound = false;
-      this._status$.next(UdpStatus.CLOSED);
-      this.listeners.emit('close');
-    });
     driver.bind().then(
       () => callback(),
       (err: unknown) => {
@@ -206,10 +199,7 @@ export class ServerUdp extends Server<UdpServerEvents, UdpStatus> implements Cus
 
   /** The bound dgram socket. Throws when not listening. */
   unwrap<T = Socket>(): T {
-    if (this.driver === undefined || !this.bound) {
-      throw new Error('ServerUdp: not listening. Call "listen" (app.listen() / startAllMicroservices()) before accessing the socket.');
-    }
-    return this.driver.unwrap() as unknown as T;
+    return unwrapBoundSocket<T>(this.driver, this.bound, 'ServerUdp: not listening. Call "listen" (app.listen() / startAllMicroservices()) before accessing the socket.');
   }
 
   /** The bound address (read the port after binding port 0). Throws when not listening. */

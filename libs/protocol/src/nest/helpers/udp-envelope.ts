@@ -235,6 +235,16 @@ function inline(headerBytes: Uint8Array, parts: Uint8Array[], partsLength: numbe
   return out;
 }
 
+/** The JSON header of a message, as bytes. Throws EnvelopeError for data that cannot be serialized. */
+function encodeHeader(message: EnvelopeMessage, split: SplitPayload): Uint8Array {
+  try {
+    return encoder.encode(toJson(headerFor(message, split)));
+  } catch (err) {
+    if (err instanceof EnvelopeError) throw err;
+    throw new EnvelopeError(`data cannot be serialized: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 /**
  * Encodes a message as the fields of one transfer: split form when the header
  * fits in the OFFER (checked with offerFits, with the name, content type and
@@ -243,13 +253,7 @@ function inline(headerBytes: Uint8Array, parts: Uint8Array[], partsLength: numbe
  */
 export function encodeForOffer(message: EnvelopeMessage, wire: WireOptions, defaults: OfferDefaults = {}): EncodedOffer {
   const split = splitPayload(message.data);
-  let headerBytes: Uint8Array;
-  try {
-    headerBytes = encoder.encode(toJson(headerFor(message, split)));
-  } catch (err) {
-    if (err instanceof EnvelopeError) throw err;
-    throw new EnvelopeError(`data cannot be serialized: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const headerBytes = encodeHeader(message, split);
   const partsLength = split.parts.reduce((n, p) => n + p.length, 0);
   let { name, contentType, preview } = offerFieldsFor(message.data, defaults);
   if (fits(wire, partsLength, name, contentType, headerBytes, preview)) {
@@ -273,13 +277,7 @@ export function encodeForOffer(message: EnvelopeMessage, wire: WireOptions, defa
 /** The inline form of a message (for a COMPLETE result). Throws EnvelopeError as encodeForOffer. */
 export function encodeInline(message: EnvelopeMessage): Uint8Array {
   const split = splitPayload(message.data);
-  let headerBytes: Uint8Array;
-  try {
-    headerBytes = encoder.encode(toJson(headerFor(message, split)));
-  } catch (err) {
-    if (err instanceof EnvelopeError) throw err;
-    throw new EnvelopeError(`data cannot be serialized: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const headerBytes = encodeHeader(message, split);
   return inline(headerBytes, split.parts, split.parts.reduce((n, p) => n + p.length, 0));
 }
 

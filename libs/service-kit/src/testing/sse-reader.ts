@@ -1,8 +1,4 @@
-/**
- * A minimal Server-Sent Events reader over fetch: every message is kept, and
- * `next(predicate, timeoutMs)` resolves with the first matching one not taken
- * yet (from the start of the stream), so callers wait on events, never sleep.
- */
+/** One parsed SSE block: a comment (heartbeat) or an event. */
 export interface SseMessage {
   event?: string;
   id?: string;
@@ -10,20 +6,28 @@ export interface SseMessage {
   comment?: string;
 }
 
-export class SseStream {
+/**
+ * A minimal Server-Sent Events reader over fetch, for tests (the server side
+ * lives in the apps): every message is kept, and `next(predicate, timeoutMs)`
+ * resolves with the first matching one not taken yet (from the start of the
+ * stream), so callers wait on events, never sleep.
+ */
+export class SseReader {
   readonly messages: SseMessage[] = [];
   private readonly controller = new AbortController();
   private waiters: Array<() => void> = [];
   private taken = 0;
   ended = false;
   status = 0;
+  contentType: string | null = null;
 
-  static async open(url: string, timeoutMs = 10_000): Promise<SseStream> {
-    const stream = new SseStream();
+  static async open(url: string, timeoutMs = 10_000): Promise<SseReader> {
+    const stream = new SseReader();
     const timer = setTimeout(() => stream.controller.abort(), timeoutMs);
     try {
       const res = await fetch(url, { signal: stream.controller.signal, headers: { Accept: 'text/event-stream' } });
       stream.status = res.status;
+      stream.contentType = res.headers.get('content-type');
       if (res.body) void stream.read(res.body);
       else stream.ended = true;
     } finally {
@@ -61,6 +65,11 @@ export class SseStream {
     return this.messages
       .filter((m) => m.event !== undefined && m.data !== undefined && (!filter || filter(m)))
       .map((m) => ({ event: m.event as string, data: JSON.parse(m.data as string) as T }));
+  }
+
+  /** Resolves when the server ends the stream. */
+  async closedByServer(): Promise<void> {
+    while (!this.ended) await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
   close(): void {
